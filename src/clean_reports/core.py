@@ -1,0 +1,278 @@
+"""The pure core: text and rules in, clean text and what was removed out.
+
+Nothing here touches a file, an encoding or the terminal, so every other part of the
+tool (the CLI, the in-place writer, a future distributed engine) shares one definition
+of "clean". The steps are:
+
+1. every rule runs on the :mod:`view <clean_reports.view>` of the text; each match is
+   mapped back to original offsets and claims a span (a ``line`` rule claims the whole
+   lines it touches);
+2. a match inside another claim is dropped, so one watermark is reported once;
+3. span removals also take the whitespace between them and the line's edge, and a line
+   left blank by removals goes as a whole;
+4. around removed lines at most one blank line stays, none at the start or end of the
+   file; lines no rule touched stay exactly as they were.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import regex
+
+from .rules import Removal, Rule
+from .view import make_view
+
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+
+
+class Line(NamedTuple):
+    """A line of the original: ``[start, content_end)`` is its text, ``end`` is past its break."""
+
+    start: int
+    content_end: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """One finding: a rule matched ``text`` at original offsets ``[start, end)``.
+
+    Positions are 1-based lines and columns counted in characters; ``end_column`` is the
+    column just after the last matched character on ``end_line``.
+    """
+
+    rule_id: str
+    description: str
+    start: int
+    end: int
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """The clean text, the findings, and the original ranges that were cut to produce it."""
+
+    text: str
+    matches: tuple[Match, ...]
+    removed: tuple[tuple[int, int], ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed)
+
+    @property
+    def chars_removed(self) -> int:
+        return sum(end - start for start, end in self.removed)
+
+    def hits(self) -> dict[str, int]:
+        """Findings per rule id."""
+        return dict(Counter(match.rule_id for match in self.matches))
+
+
+class _Claim(NamedTuple):
+    start: int
+    end: int
+    order: int
+    rule: Rule
+    match_start: int
+    match_end: int
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split ``text`` into lines, recognising LF, CRLF and lone CR breaks."""
+    lines: list[Line] = []
+    position = 0
+    for brk in _LINE_BREAK.finditer(text):
+        lines.append(Line(position, brk.start(), brk.end()))
+        position = brk.end()
+    if position < len(text):
+        lines.append(Line(position, len(text), len(text)))
+    return lines
+
+
+def find(text: str, rules: Sequence[Rule]) -> tuple[Match, ...]:
+    """Every watermark in ``text``, in document order, without deciding what to cut."""
+    claims = _claims(text, rules)
+    if not claims:
+        return ()
+    lines = split_lines(text)
+    starts = [line.start for line in lines]
+    return tuple(_to_match(text, lines, starts, claim) for claim in claims)
+
+
+def clean(text: str, rules: Sequence[Rule]) -> CleanResult:
+    """Remove what ``rules`` match from ``text``; see the module docstring for the shape."""
+    claims = _claims(text, rules)
+    if not claims:
+        return CleanResult(text, (), ())
+    lines = split_lines(text)
+    starts = [line.start for line in lines]
+    matches = tuple(_to_match(text, lines, starts, claim) for claim in claims)
+
+    emptied: set[int] = set()
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for claim in claims:
+        first = _line_index(starts, claim.start)
+        last = _line_index(starts, max(claim.start, claim.end - 1))
+        for index in range(first, last + 1):
+            line = lines[index]
+            if claim.rule.remove is Removal.LINE:
+                emptied.add(index)
+                continue
+            start, end = max(claim.start, line.start), min(claim.end, line.content_end)
+            if start < end:
+                cuts.setdefault(index, []).append((start, end))
+
+    edits: dict[int, list[tuple[int, int]]] = {}
+    for index, spans in cuts.items():
+        if index in emptied:
+            continue
+        line = lines[index]
+        kept = _merge(_to_edge(text, line, span) for span in _merge(spans))
+        remainder = _remainder(text, line.start, line.content_end, kept)
+        if remainder.strip():
+            edits[index] = kept
+        else:
+            emptied.add(index)
+
+    dropped = _collapse_blank_runs(text, lines, emptied, edits)
+    removed = _merge(
+        [(lines[index].start, lines[index].end) for index in dropped]
+        + [span for spans in edits.values() for span in spans]
+    )
+    return CleanResult(_remainder(text, 0, len(text), removed), matches, tuple(removed))
+
+
+def _claims(text: str, rules: Sequence[Rule]) -> list[_Claim]:
+    """Run every rule and keep the matches that no earlier, larger claim already covers."""
+    view = make_view(text)
+    raw: list[_Claim] = []
+    lines: list[Line] | None = None
+    starts: list[int] = []
+    for order, rule in enumerate(rules):
+        for found in rule.pattern.finditer(view.text):
+            if found.end() == found.start():
+                continue
+            start, end = view.original_span(found.start(), found.end())
+            claim_start, claim_end = start, end
+            if rule.remove is Removal.LINE:
+                if lines is None:
+                    lines = split_lines(text)
+                    starts = [line.start for line in lines]
+                claim_start = lines[_line_index(starts, start)].start
+                claim_end = lines[_line_index(starts, max(start, end - 1))].content_end
+                claim_end = max(claim_end, end)
+            raw.append(_Claim(claim_start, claim_end, order, rule, start, end))
+    raw.sort(key=lambda claim: (claim.start, -claim.end, claim.order))
+    kept: list[_Claim] = []
+    reach = -1
+    for claim in raw:
+        if claim.end <= reach:
+            continue
+        kept.append(claim)
+        reach = claim.end
+    return kept
+
+
+def _to_match(text: str, lines: list[Line], starts: list[int], claim: _Claim) -> Match:
+    first = _line_index(starts, claim.match_start)
+    last = _line_index(starts, max(claim.match_start, claim.match_end - 1))
+    return Match(
+        rule_id=claim.rule.id,
+        description=claim.rule.description,
+        start=claim.match_start,
+        end=claim.match_end,
+        text=text[claim.match_start : claim.match_end],
+        line=first + 1,
+        column=claim.match_start - lines[first].start + 1,
+        end_line=last + 1,
+        end_column=claim.match_end - lines[last].start + 1,
+    )
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset) - 1
+
+
+def _to_edge(text: str, line: Line, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a span over the whitespace that separates it from either edge of its line.
+
+    When the span reaches an edge, the whitespace on its inner side would be left
+    dangling at that edge, so it goes too; text on the other side is kept as it is.
+    """
+    start, end = span
+    if not text[line.start : start].strip():
+        start = line.start
+        while end < line.content_end and text[end].isspace():
+            end += 1
+    if not text[end : line.content_end].strip():
+        end = line.content_end
+        while start > line.start and text[start - 1].isspace():
+            start -= 1
+    return start, end
+
+
+def _collapse_blank_runs(
+    text: str, lines: list[Line], emptied: set[int], edits: dict[int, list[tuple[int, int]]]
+) -> list[int]:
+    """Indices of the lines to drop: emptied lines and the surplus blank lines around them.
+
+    A run of consecutive emptied or blank lines that holds at least one emptied line keeps
+    its first untouched blank line, or nothing when it touches the start or end of the
+    file. Runs of blank lines without a removal are left alone.
+    """
+    dropped: list[int] = []
+    count = len(lines)
+    index = 0
+    while index < count:
+        if index not in emptied and not _is_blank(text, lines[index], edits, index):
+            index += 1
+            continue
+        run_start = index
+        while index < count and (index in emptied or _is_blank(text, lines[index], edits, index)):
+            index += 1
+        run = range(run_start, index)
+        if not any(i in emptied for i in run):
+            continue
+        at_edge = run_start == 0 or index == count
+        survivor = None
+        if not at_edge:
+            survivor = next((i for i in run if i not in emptied), None)
+        dropped.extend(i for i in run if i != survivor)
+    return dropped
+
+
+def _is_blank(text: str, line: Line, edits: dict[int, list[tuple[int, int]]], index: int) -> bool:
+    return index not in edits and not text[line.start : line.content_end].strip()
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort spans and join the ones that overlap or touch."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _remainder(text: str, start: int, end: int, cut: Sequence[tuple[int, int]]) -> str:
+    """``text[start:end]`` without the (sorted, disjoint) ``cut`` spans."""
+    pieces: list[str] = []
+    position = start
+    for cut_start, cut_end in cut:
+        pieces.append(text[position:cut_start])
+        position = cut_end
+    pieces.append(text[position:end])
+    return "".join(pieces)

@@ -1,0 +1,64 @@
+"""What a run found, file by file and in total: the data every reporter reads."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .core import Match
+
+
+class Status(str, enum.Enum):
+    """A file's fate. In ``--check`` and ``--diff`` runs, ``cleaned`` means "would be cleaned"."""
+
+    UNCHANGED = "unchanged"
+    CLEANED = "cleaned"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One input file after the run; ``path`` is as the user named it (argument + walk)."""
+
+    path: str
+    status: Status
+    output: str | None = None
+    reason: str | None = None
+    encoding: str | None = None
+    bom: bool = False
+    newline: str | None = None
+    chars_removed: int | None = None
+    matches: tuple[Match, ...] = ()
+    diff: str | None = None
+
+    def hits(self) -> dict[str, int]:
+        return dict(Counter(match.rule_id for match in self.matches))
+
+
+@dataclass
+class RunTotals:
+    """Running totals, updated as each file is done."""
+
+    files: int = 0
+    cleaned: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    findings: int = 0
+    chars_removed: int = 0
+    hits: Counter[str] = field(default_factory=Counter)
+    encodings: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        if result.status is Status.FAILED:
+            self.failed += 1
+        elif result.status is Status.CLEANED:
+            self.cleaned += 1
+        else:
+            self.unchanged += 1
+        self.findings += len(result.matches)
+        self.chars_removed += result.chars_removed or 0
+        self.hits.update(match.rule_id for match in result.matches)
+        if result.encoding:
+            self.encodings[result.encoding + (" (BOM)" if result.bom else "")] += 1

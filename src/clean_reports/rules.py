@@ -1,0 +1,227 @@
+"""Rules: YAML files of regular expressions, loaded, validated and compiled once.
+
+Rules are data so that a corpus curator can add a vendor without touching code. A
+rule file is a mapping with an optional ``description`` and a ``rules`` list; each rule
+has an ``id``, a ``description``, a ``pattern`` (compiled with the ``regex`` package,
+MULTILINE on), what it removes (``span`` or ``line``) and ``examples`` it must match and
+look-alike text it must keep. See README.md, "Rule format".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .errors import RuleError
+
+RULE_FILE_SUFFIXES = (".yaml", ".yml")
+_ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+_RULE_KEYS = {"id", "description", "pattern", "remove", "examples"}
+_EXAMPLE_KEYS = {"match", "keep", "clean"}
+_FILE_KEYS = {"description", "rules"}
+
+
+class Removal(enum.Enum):
+    """What a match takes away: the matched characters, or every line it touches."""
+
+    SPAN = "span"
+    LINE = "line"
+
+
+@dataclass(frozen=True)
+class CleanExample:
+    """A text and the exact result of cleaning it with its rule alone."""
+
+    text: str
+    expect: str
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What a rule promises: texts it must match, look-alikes it must keep, exact results."""
+
+    match: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    clean: tuple[CleanExample, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule. ``source`` is the file it came from, for messages."""
+
+    id: str
+    description: str
+    pattern: regex.Pattern[str] = field(repr=False)
+    remove: Removal
+    source: str
+    examples: Examples = Examples()
+
+
+def compile_pattern(text: str) -> regex.Pattern[str]:
+    """Compile a rule pattern the way every rule is compiled (MULTILINE, regex V0)."""
+    return regex.compile(text, regex.MULTILINE)
+
+
+def shipped_rules_dir() -> Path:
+    """The folder of the rules that ship with the tool.
+
+    An installed wheel carries them as ``clean_reports/rules``; an editable install of a
+    source checkout finds the top-level ``rules/`` folder instead.
+    """
+    packaged = resources.files("clean_reports") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleError("clean_reports/rules", "the shipped rule files are missing from the install")
+
+
+def rule_files(path: Path) -> list[Path]:
+    """The rule files named by ``path``: the file itself, or the YAML files under a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in RULE_FILE_SUFFIXES and p.is_file())
+    return [path]
+
+
+def load_rules(paths: Iterable[Path], *, default_rules: bool = True) -> tuple[Rule, ...]:
+    """Load the shipped rules (unless disabled) and the rule files or folders in ``paths``.
+
+    Rule ids must be unique across everything loaded; order is kept (shipped first, then
+    the given paths in order, files sorted within a folder) because an earlier rule wins
+    when two rules claim the same text.
+    """
+    files: list[Path] = []
+    if default_rules:
+        files.extend(rule_files(shipped_rules_dir()))
+    for path in paths:
+        found = rule_files(path)
+        if not found:
+            raise RuleError(str(path), "no rule files (*.yaml, *.yml) found here")
+        files.extend(found)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for rule in load_rule_file(file):
+            if rule.id in seen:
+                raise RuleError(
+                    rule.source, f"duplicate rule id, already defined in {seen[rule.id]}", rule.id
+                )
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    return tuple(rules)
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    """Parse and compile one rule file; any problem is a :class:`RuleError` naming it."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(source, f"cannot read rule file: {exc}") from exc
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleError(source, f"invalid YAML: {exc}") from exc
+    return parse_rule_document(document, source)
+
+
+def parse_rule_document(document: Any, source: str) -> list[Rule]:
+    """Turn a parsed YAML document into rules, checking its shape on the way."""
+    if not isinstance(document, dict):
+        raise RuleError(source, "a rule file must be a mapping with a 'rules' list")
+    _reject_unknown(document, _FILE_KEYS, source, None, "top-level key")
+    entries = document.get("rules")
+    if not isinstance(entries, list) or not entries:
+        raise RuleError(source, "'rules' must be a non-empty list")
+    return [_parse_rule(entry, source, index) for index, entry in enumerate(entries, 1)]
+
+
+def _parse_rule(entry: Any, source: str, index: int) -> Rule:
+    if not isinstance(entry, dict):
+        raise RuleError(source, f"rule #{index} must be a mapping")
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not _ID_PATTERN.fullmatch(rule_id):
+        raise RuleError(
+            source, f"rule #{index} needs an 'id' of letters, digits, '-', '_' or '.' ({rule_id!r})"
+        )
+    _reject_unknown(entry, _RULE_KEYS, source, rule_id, "key")
+    description = entry.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise RuleError(source, "'description' must be a non-empty string", rule_id)
+    raw_pattern = entry.get("pattern")
+    if not isinstance(raw_pattern, str) or not raw_pattern.strip():
+        raise RuleError(source, "'pattern' must be a non-empty string", rule_id)
+    try:
+        pattern = compile_pattern(raw_pattern)
+    except regex.error as exc:
+        raise RuleError(source, f"invalid pattern: {exc}", rule_id) from exc
+    if pattern.fullmatch(""):
+        raise RuleError(source, "pattern matches the empty string", rule_id)
+    remove_value = entry.get("remove", Removal.SPAN.value)
+    try:
+        remove = Removal(remove_value)
+    except ValueError:
+        message = f"'remove' must be 'span' or 'line', not {remove_value!r}"
+        raise RuleError(source, message, rule_id) from None
+    examples = _parse_examples(entry.get("examples"), source, rule_id)
+    return Rule(rule_id, description.strip(), pattern, remove, source, examples)
+
+
+def _parse_examples(raw: Any, source: str, rule_id: str) -> Examples:
+    if raw is None:
+        raise RuleError(source, "'examples' with at least one 'match' text are required", rule_id)
+    if not isinstance(raw, dict):
+        raise RuleError(source, "'examples' must be a mapping of match/keep/clean", rule_id)
+    _reject_unknown(raw, _EXAMPLE_KEYS, source, rule_id, "examples key")
+    match = _string_list(raw.get("match"), source, rule_id, "examples.match")
+    keep = _string_list(raw.get("keep"), source, rule_id, "examples.keep")
+    clean: list[CleanExample] = []
+    for item in raw.get("clean") or []:
+        if (
+            not isinstance(item, dict)
+            or set(item) != {"text", "expect"}
+            or not all(isinstance(v, str) for v in item.values())
+        ):
+            raise RuleError(
+                source, "each examples.clean entry needs exactly 'text' and 'expect'", rule_id
+            )
+        clean.append(CleanExample(item["text"], item["expect"]))
+    if not match:
+        raise RuleError(
+            source, "'examples.match' needs at least one text the rule matches", rule_id
+        )
+    return Examples(match, keep, tuple(clean))
+
+
+def _string_list(raw: Any, source: str, rule_id: str, name: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise RuleError(source, f"'{name}' must be a list of strings", rule_id)
+    return tuple(raw)
+
+
+def _reject_unknown(
+    mapping: dict[Any, Any], allowed: set[str], source: str, rule_id: str | None, what: str
+) -> None:
+    unknown = sorted(str(key) for key in mapping if key not in allowed)
+    if unknown:
+        raise RuleError(
+            source,
+            f"unknown {what} {', '.join(map(repr, unknown))} "
+            f"(expected {', '.join(sorted(allowed))})",
+            rule_id,
+        )
+
+
+def iter_rule_ids(rules: Sequence[Rule]) -> Iterator[str]:
+    """The ids of ``rules`` in order; a convenience for reporters."""
+    return (rule.id for rule in rules)

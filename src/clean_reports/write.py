@@ -1,0 +1,60 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of either.
+
+Data goes to a temporary file in the destination folder (same file system, so the
+final rename is atomic), is flushed to disk, and replaces the destination with
+``Path.replace``. If anything fails or the run is interrupted, the temporary file is
+removed and the destination is as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from .errors import FileFailure
+
+
+def _read_umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_UMASK = _read_umask()
+
+
+def atomic_write(path: Path, data: bytes, *, keep_mode_of: Path | None = None) -> None:
+    """Write ``data`` to ``path`` atomically; ``keep_mode_of`` copies that file's permissions."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666 & ~_UMASK
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise FileFailure("write", f"cannot write {path}: {exc.strerror or exc}") from exc
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temp.chmod(mode)
+        temp.replace(path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise FileFailure("write", f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+
+
+def remove_if_present(path: Path) -> None:
+    """Delete ``path`` if it exists (a stale diff from an earlier run)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise FileFailure("write", f"cannot remove stale {path}: {exc.strerror or exc}") from exc
