@@ -23,12 +23,13 @@ from .report import (
     finding_line,
     make_console,
     plural,
-    rules_table,
+    rules_listing,
     summary_document,
     summary_table,
 )
 from .results import FileResult, RunTotals, Status
-from .rules import load_rules
+from .rulecheck import verify_examples
+from .rules import is_shipped, load_rules
 from .run import RunOptions, run, summary_path
 from .write import atomic_write
 
@@ -95,8 +96,9 @@ def cli(
     stderr = make_console(stderr=True)
     try:
         rules = load_rules(rule_paths, default_rules=not no_default_rules)
+        verify_examples(rule for rule in rules if not is_shipped(rule))
         if list_rules:
-            make_console(stderr=False).print(rules_table(rules))
+            click.echo(rules_listing(rules))
             sys.exit(ExitCode.CLEAN)
         if not paths:
             raise click.UsageError("no PATH given: name the report files or folders to clean")

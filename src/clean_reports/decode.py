@@ -23,8 +23,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Below this, chardet's verdict on a short or mixed file is a guess, and a wrong guess
+# decodes "successfully" into nonsense.
+MIN_CONFIDENCE = 0.2
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
-_NO_VERDICT = "no-verdict"
+# chardet answers this, unchecked, when nothing fits; strict UTF-8 has already failed here.
+_NO_VERDICT = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,13 @@ def decode(data: bytes) -> Decoded:
         )
     verdict = chardet.detect(data, no_match_encoding=_NO_VERDICT)
     name = verdict.get("encoding")
-    if not name or name == _NO_VERDICT:
-        raise FileFailure("decode", "not UTF-8 and chardet found no encoding that fits")
+    if not name or name.lower() == _NO_VERDICT:
+        raise FileFailure("decode", "not UTF-8, and chardet found no encoding that fits")
+    confidence = verdict.get("confidence") or 0.0
+    if confidence < MIN_CONFIDENCE:
+        raise FileFailure(
+            "decode", f"not UTF-8, and chardet is unsure ({name} at {confidence:.0%} confidence)"
+        )
     try:
         encoding = codecs.lookup(name).name
     except LookupError:

@@ -127,15 +127,22 @@ def dump_json(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def rules_table(rules: Sequence[Rule]) -> Table:
-    """``--list-rules``: id, what it removes, description and the file it comes from."""
-    table = Table(show_edge=False, padding=(0, 1))
-    for column in ("id", "removes", "description", "file"):
-        table.add_column(column, overflow="fold")
-    for rule in rules:
-        table.add_row(rule.id, rule.remove.value, rule.description, rule.source)
-    return table
+def rules_listing(rules: Sequence[Rule]) -> str:
+    """``--list-rules``: id, what it removes, the file it comes from, and its description.
+
+    Plain aligned columns, description last (CJK text is double width), so the listing
+    reads the same in a terminal, a pipe or a CI log.
+    """
+    rows = [("id", "removes", "file", "description")]
+    rows += [(rule.id, rule.remove.value, rule.source, rule.description) for rule in rules]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+        + "  "
+        + row[3]
+        for row in rows
+    )
 
 
 def make_console(*, stderr: bool) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)

@@ -10,7 +10,8 @@ look-alike text it must keep. See README.md, "Rule format".
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -69,6 +70,7 @@ def compile_pattern(text: str) -> regex.Pattern[str]:
     return regex.compile(text, regex.MULTILINE)
 
 
+@functools.cache
 def shipped_rules_dir() -> Path:
     """The folder of the rules that ship with the tool.
 
@@ -82,6 +84,11 @@ def shipped_rules_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise RuleError("clean_reports/rules", "the shipped rule files are missing from the install")
+
+
+def is_shipped(rule: Rule) -> bool:
+    """Whether ``rule`` comes from the rule files that ship with the tool."""
+    return shipped_rules_dir() in Path(rule.source).parents
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -220,8 +227,3 @@ def _reject_unknown(
             f"(expected {', '.join(sorted(allowed))})",
             rule_id,
         )
-
-
-def iter_rule_ids(rules: Sequence[Rule]) -> Iterator[str]:
-    """The ids of ``rules`` in order; a convenience for reporters."""
-    return (rule.id for rule in rules)

@@ -1,0 +1,42 @@
+"""Holding rules to their examples.
+
+Every rule carries texts it must match, look-alikes it must keep and, optionally, exact
+results of cleaning a text with it alone. The test suite runs this over the shipped
+rules; a run checks the rule files a user adds with ``--rules`` the same way, so a rule
+that no longer does what its author wrote down never touches a corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .core import clean, find
+from .errors import RuleError
+from .rules import Rule
+
+
+def example_failures(rule: Rule) -> list[str]:
+    """Every way ``rule`` breaks one of its own examples, as readable sentences."""
+    failures: list[str] = []
+    for text in rule.examples.match:
+        if not find(text, [rule]):
+            failures.append(f"does not match its example {text!r}")
+    for text in rule.examples.keep:
+        found = find(text, [rule])
+        if found:
+            failures.append(f"matches {found[0].text!r} in the text it must keep {text!r}")
+    for example in rule.examples.clean:
+        got = clean(example.text, [rule]).text
+        if got != example.expect:
+            failures.append(
+                f"cleans {example.text!r} to {got!r}, but its example expects {example.expect!r}"
+            )
+    return failures
+
+
+def verify_examples(rules: Iterable[Rule]) -> None:
+    """Raise :class:`RuleError` for the first rule that fails its examples."""
+    for rule in rules:
+        failures = example_failures(rule)
+        if failures:
+            raise RuleError(rule.source, "; ".join(failures), rule.id)

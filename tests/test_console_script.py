@@ -1,0 +1,70 @@
+"""End to end: the installed ``clean-reports`` console script, run as a user runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXPECTED, SEED_NAMES, SEEDS
+
+
+def console_script() -> str:
+    beside_python = Path(sys.executable).with_name("clean-reports")
+    found = str(beside_python) if beside_python.exists() else shutil.which("clean-reports")
+    if found is None:
+        pytest.fail("the clean-reports console script is not installed")
+    return found
+
+
+def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [console_script(), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+
+def test_installed_script_cleans_the_seeds(tmp_path: Path) -> None:
+    result = run(SEEDS, "-o", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in SEED_NAMES:
+        assert (tmp_path / "out" / name).read_bytes() == (EXPECTED / name).read_bytes(), name
+    assert "files scanned" in result.stderr
+
+
+def test_installed_script_check_and_in_place(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    check = run("--check", "corpus", cwd=tmp_path)
+    assert check.returncode == 1
+    assert check.stdout.splitlines()[-1] == "Found 17 watermarks in 4 files (5 files checked)."
+    fix = run("--in-place", "corpus", cwd=tmp_path)
+    assert fix.returncode == 1
+    assert run("--check", "corpus", cwd=tmp_path).returncode == 0
+    for name in SEED_NAMES:
+        assert (corpus / name).read_bytes() == (EXPECTED / name).read_bytes(), name
+
+
+def test_installed_script_reports_errors_with_exit_2(tmp_path: Path) -> None:
+    result = run("--check", "missing", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+
+
+def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "clean_reports", "--check", str(EXPECTED)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "No watermarks found (5 files checked)." in result.stdout

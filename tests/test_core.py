@@ -1,0 +1,154 @@
+"""The pure core on (input, expected) pairs: what goes, what stays, blank lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from clean_reports.core import clean, find, split_lines
+
+from conftest import make_rules
+
+RULES = make_rules(
+    r"""
+rules:
+  - id: footer
+    description: vendor footer
+    remove: span
+    pattern: 酷乐文行整理，咨询QQ\d+
+    examples: {match: ["酷乐文行整理，咨询QQ1"]}
+  - id: banner
+    description: banner line
+    remove: line
+    pattern: ^广告横幅.*$
+    examples: {match: ["广告横幅"]}
+  - id: tag
+    description: inline tag
+    remove: span
+    pattern: 【内部资料】
+    examples: {match: ["【内部资料】"]}
+"""
+)
+
+WM = "酷乐文行整理，咨询QQ206157060"
+
+PAIRS = [
+    # untouched text, including odd blank lines and whitespace, comes out identical
+    ("正文\n\n\n结尾\n\n", "正文\n\n\n结尾\n\n"),
+    (" \n正文\r\n\r\n", " \n正文\r\n\r\n"),
+    ("", ""),
+    # a whole-line watermark between paragraphs
+    (f"一\n{WM}\n二\n", "一\n二\n"),
+    (f"一\n\n{WM}\n\n二\n", "一\n\n二\n"),
+    (f"一\n\n\n{WM}\n\n\n二\n", "一\n\n二\n"),
+    (f"标题\n\n{WM}\n正文\n", "标题\n\n正文\n"),
+    # at the start and the end: no blank lines left there, exactly one final newline
+    (f"{WM}\n\n正文\n", "正文\n"),
+    (f"\n\n{WM}\n正文\n", "正文\n"),
+    (f"正文\n\n{WM}\n\n\n", "正文\n"),
+    (f"正文\n{WM}", "正文\n"),
+    (f"{WM}\n", ""),
+    # glued to a paragraph: only the span and the whitespace towards the edge go
+    (f"一年来的工作。{WM}\n下一段\n", "一年来的工作。\n下一段\n"),
+    (f"一年来的工作。  {WM}  \n", "一年来的工作。\n"),
+    (f"{WM} 正文开始\n", "正文开始\n"),
+    (f"\u3000{WM}\u3000正文开始\n", "正文开始\n"),
+    (f"前文{WM}后文\n", "前文后文\n"),
+    (f"前文 {WM} 后文\n", "前文  后文\n"),
+    (f"正文。{WM}", "正文。"),
+    # a span rule inside a line that also holds another span
+    ("【内部资料】标题【内部资料】\n", "标题\n"),
+    # line rules take the whole line, and lines with several findings go once
+    ("广告横幅 第一行\n正文\n", "正文\n"),
+    ("正文\n\n广告横幅\n\n广告横幅二\n\n结尾\n", "正文\n\n结尾\n"),
+    (f"广告横幅{WM}\n正文\n", "正文\n"),
+    # line endings are kept as they are: CRLF, CR and mixed
+    (f"一\r\n\r\n{WM}\r\n\r\n二\r\n", "一\r\n\r\n二\r\n"),
+    (f"一\r{WM}\r二\r", "一\r二\r"),
+    (f"一\n{WM}\r\n二\r\n", "一\n二\r\n"),
+    (f"正文\r\n\r\n{WM}\r\n", "正文\r\n"),
+    # whitespace-only lines count as blank lines
+    (f"一\n \u3000\n{WM}\n\t\n二\n", "一\n \u3000\n二\n"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PAIRS)
+def test_clean(text: str, expected: str) -> None:
+    assert clean(text, RULES).text == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PAIRS)
+def test_clean_is_idempotent(text: str, expected: str) -> None:
+    once = clean(text, RULES).text
+    assert clean(once, RULES).text == once
+
+
+@pytest.mark.parametrize(("text", "_expected"), PAIRS)
+def test_removed_ranges_rebuild_the_clean_text(text: str, _expected: str) -> None:
+    result = clean(text, RULES)
+    kept, position = [], 0
+    for start, end in result.removed:
+        assert position <= start < end <= len(text)
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    assert "".join(kept) == result.text
+    assert result.chars_removed == len(text) - len(result.text)
+    assert result.changed == (result.text != text)
+
+
+def test_matches_carry_rule_ids_and_positions() -> None:
+    text = f"标题\r\n正文。{WM}\r\n广告横幅\r\n"
+    matches = clean(text, RULES).matches
+    assert [(m.rule_id, m.line, m.column, m.end_line, m.end_column) for m in matches] == [
+        ("footer", 2, 4, 2, 4 + len(WM)),
+        ("banner", 3, 1, 3, 5),
+    ]
+    assert matches[0].text == WM
+    assert text[matches[0].start : matches[0].end] == WM
+    assert find(text, RULES) == matches
+
+
+def test_a_match_inside_another_is_reported_once() -> None:
+    rules = make_rules(
+        r"""
+rules:
+  - id: outer
+    description: whole footer
+    pattern: 整理，咨询QQ\d+
+    examples: {match: ["整理，咨询QQ1"]}
+  - id: inner
+    description: any QQ number
+    pattern: QQ\d+
+    examples: {match: ["QQ1"]}
+"""
+    )
+    result = clean("正文\n整理，咨询QQ123\n另有QQ456\n", rules)
+    assert [m.rule_id for m in result.matches] == ["outer", "inner"]
+    assert result.hits() == {"outer": 1, "inner": 1}
+    assert result.text == "正文\n另有\n"
+
+
+def test_multiline_line_rule_removes_every_line_it_touches() -> None:
+    rules = make_rules(
+        r"""
+rules:
+  - id: block
+    description: two-line block
+    remove: line
+    pattern: ^开始\n结束$
+    examples: {match: ["开始\n结束"]}
+"""
+    )
+    assert clean("开始\n结束\n正文\n", rules).text == "正文\n"
+    assert clean("开始\r\n结束\r\n正文\r\n", rules).text == "正文\r\n"
+
+
+def test_split_lines() -> None:
+    text = "a\r\nb\rc\nd"
+    assert [(text[s:c], text[c:e]) for s, c, e in split_lines(text)] == [
+        ("a", "\r\n"),
+        ("b", "\r"),
+        ("c", "\n"),
+        ("d", ""),
+    ]
+    assert split_lines("") == []

@@ -1,0 +1,92 @@
+"""Bytes to text: BOMs decide, then strict UTF-8, then chardet; never a lossy decode."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from clean_reports.decode import decode, newline_style
+from clean_reports.errors import FileFailure
+
+from conftest import SEEDS
+
+TEXT = (SEEDS / "000_155c858b691bed45.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "name"),
+    [
+        (codecs.BOM_UTF8, "utf-8", "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    ],
+)
+def test_bom_decides(bom: bytes, codec: str, name: str) -> None:
+    decoded = decode(bom + TEXT.encode(codec))
+    assert (decoded.text, decoded.encoding, decoded.bom) == (TEXT, name, bom)
+
+
+def test_plain_utf8() -> None:
+    decoded = decode(TEXT.encode("utf-8"))
+    assert (decoded.text, decoded.encoding, decoded.bom) == (TEXT, "utf-8", b"")
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "gbk", "gb2312"])
+def test_gb_family_decodes_as_gb18030(codec: str) -> None:
+    text = TEXT.encode(codec, errors="ignore").decode(codec)  # GB2312 lacks a few characters
+    decoded = decode(text.encode(codec))
+    assert decoded.encoding == "gb18030"
+    assert decoded.text == text
+
+
+def test_big5() -> None:
+    text = "二零二零年述職報告：堅持以人民為中心的發展思想，全面完成各項工作任務。\n" * 20
+    decoded = decode(text.encode("big5"))
+    assert decoded.encoding == "big5"
+    assert decoded.text == text
+
+
+def test_nul_bytes_are_not_decoded() -> None:
+    with pytest.raises(FileFailure, match="NUL bytes"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+
+def test_undecodable_bytes_fail_with_the_reason() -> None:
+    # GB18030 text with bytes that no GB18030 sequence contains.
+    data = TEXT.encode("gb18030")[:600] + b"\xff\xfe\xff" + TEXT.encode("gb18030")[600:1200]
+    with pytest.raises(FileFailure) as error:
+        decode(data)
+    assert error.value.stage == "decode"
+    assert "not UTF-8" in error.value.reason or "invalid" in error.value.reason
+
+
+def test_a_guess_is_not_a_verdict() -> None:
+    with pytest.raises(FileFailure, match="unsure"):
+        decode("述职报告".encode("gb18030"))
+
+
+def test_invalid_bytes_after_a_bom_fail() -> None:
+    with pytest.raises(FileFailure, match="invalid utf-8"):
+        decode(codecs.BOM_UTF8 + b"ok \xff\xfe")
+
+
+def test_empty_file_is_utf8() -> None:
+    assert decode(b"").text == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [
+        ("a\nb\n", "LF"),
+        ("a\r\nb\r\n", "CRLF"),
+        ("a\rb\r", "CR"),
+        ("a\r\nb\n", "mixed"),
+        ("a", "none"),
+        ("", "none"),
+    ],
+)
+def test_newline_style(text: str, style: str) -> None:
+    assert newline_style(text) == style
