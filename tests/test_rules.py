@@ -157,3 +157,11 @@ def test_examples_are_enforced(examples: dict[str, object], message: str) -> Non
     rules = parse_rule_document(document, "x.yaml")
     with pytest.raises(RuleError, match=message):
         verify_examples(rules)
+
+
+def test_readme_rule_example_loads_and_keeps_its_examples(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Rule format", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    rules = load_rule_file(write(tmp_path, block))
+    assert [rule.id for rule in rules] == ["acme-footer"]
+    verify_examples(rules)

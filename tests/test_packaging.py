@@ -1,0 +1,41 @@
+"""The wheel carries the shipped rules: an installed tool needs no source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT, SEEDS
+
+
+def test_wheel_ships_the_rules_and_finds_them(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("clean_reports-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "clean_reports/rules/kule.yaml" in names
+        assert "clean_reports/rules/qq.yaml" in names
+        archive.extractall(tmp_path / "site")
+    # Run from the unpacked wheel alone, far from the checkout.
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from clean_reports.rules import shipped_rules_dir; print(shipped_rules_dir());"
+        "from clean_reports.cli import main; sys.argv = ['clean-reports', '--check', sys.argv[2]];"
+        "main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script, str(tmp_path / "site"), str(SEEDS)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == str(tmp_path / "site" / "clean_reports" / "rules")
+    assert result.stdout.splitlines()[-1] == "Found 17 watermarks in 4 files (5 files checked)."
