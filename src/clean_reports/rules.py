@@ -167,7 +167,9 @@ def _parse_rule(entry: Any, source: str, index: int) -> Rule:
     if not isinstance(raw_pattern, str) or not raw_pattern.strip():
         raise RuleError(source, "'pattern' must be a non-empty string", rule_id)
     try:
-        pattern = compile_pattern(raw_pattern)
+        # A YAML block scalar (`pattern: |`) ends in a line break nobody means to match;
+        # a pattern that needs one at its end writes the escape `\n`.
+        pattern = compile_pattern(raw_pattern.rstrip("\r\n"))
     except regex.error as exc:
         raise RuleError(source, f"invalid pattern: {exc}", rule_id) from exc
     if pattern.fullmatch(""):
