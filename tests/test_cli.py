@@ -350,3 +350,24 @@ def test_include_widens_the_walk(tmp_path: Path) -> None:
     assert invoke("--check", corpus).stdout.startswith("No watermarks found (0 files")
     result = invoke("--check", "--include", "*.md", corpus)
     assert result.exit_code == 1
+
+
+def test_a_file_that_cannot_be_written_fails_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / SEED_NAMES[0]).mkdir(parents=True)  # a folder where the output file should go
+    result = invoke(SEEDS, "-o", out)
+    assert result.exit_code == 2
+    assert f"error: {SEEDS / SEED_NAMES[0]}: write: cannot write" in result.stderr
+    for name in SEED_NAMES[1:]:
+        assert (out / name).read_bytes() == (EXPECTED / name).read_bytes()
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_in_place_never_writes_a_failed_file(seeds: Path) -> None:
+    broken = seeds / "broken.txt"
+    broken.write_bytes("述职报告".encode("gb18030") + b"\xff\xff")
+    before = broken.read_bytes()
+    result = invoke("--in-place", seeds)
+    assert result.exit_code == 2
+    assert broken.read_bytes() == before
+    assert (seeds / SEED_NAMES[0]).read_bytes() == (EXPECTED / SEED_NAMES[0]).read_bytes()

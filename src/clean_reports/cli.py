@@ -94,6 +94,7 @@ def cli(
     if modes and output_dir is not None:
         raise click.UsageError(f"-o/--output-dir does not go with {modes[0]}")
     stderr = make_console(stderr=True)
+    totals = RunTotals()
     try:
         rules = load_rules(rule_paths, default_rules=not no_default_rules)
         verify_examples(rule for rule in rules if not is_shipped(rule))
@@ -116,12 +117,16 @@ def cli(
         out_dir = (output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
         options = RunOptions(paths, rules, mode, out_dir, include)
         results: list[FileResult] = []
-        totals = run(options, _on_file(mode, stderr, results))
+        run(options, _on_file(mode, stderr, results), totals)
     except CleanReportsError as error:
         stderr.print(f"error: {error}", style="bold red", markup=False)
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:
-        stderr.print("interrupted: files already done are complete; run again to finish.")
+        stderr.print(
+            f"interrupted after {plural(totals.files, 'file')} "
+            f"({totals.cleaned} with watermarks, {totals.failed} failed); "
+            "every file written is complete; run again to finish."
+        )
         sys.exit(ExitCode.INTERRUPTED)
 
     if mode is Mode.OUT_DIR:

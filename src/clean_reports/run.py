@@ -33,12 +33,18 @@ class RunOptions:
     include: tuple[str, ...] = ()
 
 
-def run(options: RunOptions, on_file: Callable[[FileResult], None]) -> RunTotals:
-    """Process every input, calling ``on_file`` as each one is done; return the totals."""
+def run(
+    options: RunOptions, on_file: Callable[[FileResult], None], totals: RunTotals | None = None
+) -> RunTotals:
+    """Process every input, calling ``on_file`` as each one is done; return the totals.
+
+    ``totals`` is updated as files finish, so a caller interrupted mid-run can still say
+    what was done.
+    """
     if options.mode is Mode.OUT_DIR:
         _check_out_dir(options)
     skip = [options.out_dir] if options.out_dir else []
-    totals = RunTotals()
+    totals = totals if totals is not None else RunTotals()
     claimed: dict[Path, str] = {}
     for source in walk(options.paths, options.include, skip):
         result = _run_one(source, options, claimed)
