@@ -1,13 +1,14 @@
-"""Which files a run reads."""
+"""Which files a run reads: includes, excludes, .gitignore, links, the output folder."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from clean_reports.walk import walk
+from clean_reports.walk import WalkOptions, walk
 
 
 def touch(path: Path, text: str = "正文\n") -> Path:
@@ -22,15 +23,17 @@ def tree(tmp_path: Path) -> Path:
     for name in ["b.txt", "a.txt", "sub/c.txt", "sub/deeper/d.txt", "notes.md", "data.csv"]:
         touch(root / name)
     touch(root / ".git" / "x.txt")
+    touch(root / "node_modules" / "y.txt")
     touch(root / "out" / "old.txt")
     return root
 
 
-def relatives(root: Path, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(source.relative) for source in walk([root], **kwargs)]
+def relatives(*paths: Path, on_skip=None, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+    options = WalkOptions(root=kwargs.pop("root", paths[0]), **kwargs)
+    return [str(source.relative) for source in walk(list(paths), options, on_skip)]
 
 
-def test_walks_txt_recursively_in_sorted_order_and_skips_vcs(tree: Path) -> None:
+def test_walks_txt_recursively_in_sorted_order_and_skips_default_excludes(tree: Path) -> None:
     assert relatives(tree) == ["a.txt", "b.txt", "out/old.txt", "sub/c.txt", "sub/deeper/d.txt"]
 
 
@@ -44,9 +47,36 @@ def test_skip_folder_is_never_walked(tree: Path) -> None:
     assert relatives(tree / "out", skip=[tree / "out"]) == []
 
 
-def test_file_argument_is_taken_whatever_its_name(tree: Path) -> None:
-    sources = list(walk([tree / "notes.md"]))
-    assert [(s.path, str(s.relative)) for s in sources] == [(tree / "notes.md", "notes.md")]
+def test_exclude_replaces_the_defaults_and_extend_adds(tree: Path) -> None:
+    assert "node_modules/y.txt" in relatives(tree, exclude=["sub/"])
+    assert "sub/c.txt" not in relatives(tree, exclude=["sub/"])
+    assert relatives(tree, exclude=[".git", "node_modules", "deeper", "b.txt"]) == [
+        "a.txt",
+        "out/old.txt",
+        "sub/c.txt",
+    ]
+
+
+def test_exclude_patterns_are_anchored_at_the_project_root(tmp_path: Path, tree: Path) -> None:
+    assert "sub/c.txt" not in relatives(tree, root=tmp_path, exclude=["/corpus/sub/"])
+    assert "sub/c.txt" in relatives(tree, root=tmp_path, exclude=["/sub/"])
+
+
+def test_skipped_paths_are_reported_with_the_reason(tree: Path) -> None:
+    seen: list[tuple[str, str]] = []
+    relatives(tree, on_skip=lambda path, why: seen.append((path.name, why)))
+    assert (".git", "excluded by '.git'") in seen
+    assert ("node_modules", "excluded by 'node_modules'") in seen
+
+
+def test_file_argument_is_taken_whatever_its_name_or_excludes(tree: Path) -> None:
+    assert relatives(tree / "notes.md") == ["notes.md"]
+    assert relatives(tree / "b.txt", exclude=["b.txt"]) == ["b.txt"]
+
+
+def test_force_exclude_applies_to_named_paths(tree: Path) -> None:
+    options = {"exclude": ["b.txt", "sub/"], "force_exclude": True, "root": tree}
+    assert relatives(tree / "b.txt", tree / "a.txt", tree / "sub", **options) == ["a.txt"]
 
 
 def test_paths_show_as_given(tree: Path) -> None:
@@ -59,6 +89,42 @@ def test_symlinks_inside_a_tree_are_not_followed(tree: Path, tmp_path: Path) -> 
     (tree / "link.txt").symlink_to(outside)
     (tree / "linkdir").symlink_to(outside.parent)
     assert not any("link" in name for name in relatives(tree))
+
+
+def git_repo(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+def test_gitignore_is_respected_nested_and_negated(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    for name in ["keep.txt", "drafts/x.txt", "sub/a.txt", "sub/tmp.txt", "sub/z/tmp.txt"]:
+        touch(repo / "corpus" / name)
+    touch(repo / "corpus" / "sub" / "important.txt")
+    touch(repo / ".gitignore", "drafts/\n")
+    touch(repo / "corpus" / "sub" / ".gitignore", "tmp.txt\n*.txt\n!a.txt\n!important.txt\n")
+    touch(repo / ".git" / "info" / "exclude", "keep.txt\n")
+    found = relatives(repo / "corpus", root=repo)
+    assert found == ["sub/a.txt", "sub/important.txt"]
+    assert relatives(repo / "corpus", root=repo, gitignore=False) == [
+        "keep.txt",
+        "drafts/x.txt",
+        "sub/a.txt",
+        "sub/important.txt",
+        "sub/tmp.txt",
+        "sub/z/tmp.txt",
+    ]
+
+
+def test_gitignore_above_the_walked_folder_counts(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    touch(repo / ".gitignore", "corpus/private/\n")
+    touch(repo / "corpus" / "private" / "p.txt")
+    touch(repo / "corpus" / "public" / "q.txt")
+    assert relatives(repo / "corpus", root=repo) == ["public/q.txt"]
+    assert relatives(repo / "corpus" / "private" / "p.txt", root=repo) == ["p.txt"]
+    assert relatives(repo / "corpus" / "private" / "p.txt", root=repo, force_exclude=True) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read any folder")

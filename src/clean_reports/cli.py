@@ -1,43 +1,59 @@
-"""The ``clean-reports`` command: parse options, run, report, exit.
+"""The ``clean-reports`` command: parse options, merge the config file, run, report, exit.
 
 One command and no subcommands, so any PATH works, even a folder named like an option
-word (``clean-reports rules``).
+word (``clean-reports rules``). Flags given on the command line beat the project's
+config file; see :mod:`clean_reports.config`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
+from click.core import ParameterSource
 
 from . import __version__
+from .config import OUTPUT_FORMATS, Settings, find_repo_root, load_settings
 from .errors import CleanReportsError, ExitCode, exit_code
+from .formats import plural
 from .process import Mode
-from .report import (
-    check_total,
-    dump_json,
-    failure_line,
-    finding_line,
-    make_console,
-    plural,
-    rules_listing,
-    summary_document,
-    summary_table,
-)
-from .results import FileResult, RunTotals, Status
+from .report import Reporter, make_console, rules_listing
+from .results import RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
-from .run import RunOptions, run, summary_path
-from .write import atomic_write
+from .run import RunOptions, run, run_stdin
+from .selection import RuleSelector
+from .walk import WalkOptions
 
 DEFAULT_OUT_DIR = Path("cleaned")
 
+# click parameter name -> Settings field, for the flags a config file can also set
+_CONFIGURABLE = {
+    "output_dir": "output_dir",
+    "include": "include",
+    "exclude": "exclude",
+    "extend_exclude": "extend_exclude",
+    "force_exclude": "force_exclude",
+    "no_gitignore": "no_gitignore",
+    "rule_paths": "rules",
+    "no_default_rules": "no_default_rules",
+    "select": "select",
+    "ignore": "ignore",
+    "output_format": "output_format",
+}
+
+
+def _split(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Accept ``--ignore a,b`` as well as ``--ignore a --ignore b``."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option(
     "-o",
     "--output-dir",
@@ -50,11 +66,28 @@ DEFAULT_OUT_DIR = Path("cleaned")
     "--in-place", is_flag=True, help="Rewrite the files themselves; exit 1 if any changed."
 )
 @click.option(
-    "--include",
-    multiple=True,
-    metavar="GLOB",
-    help="Also take files matching GLOB (gitignore syntax) inside folders; *.txt always.",
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    help="Format of --check findings.  [default: text]",
 )
+@click.option(
+    "-O",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the --check report to FILE; the terminal keeps the text findings.",
+)
+@click.option("--include", multiple=True, metavar="GLOB", help="Also take files matching GLOB.")
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (replaces defaults)."
+)
+@click.option(
+    "--extend-exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB as well."
+)
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply excludes to paths named on the command line."
+)
+@click.option("--no-gitignore", is_flag=True, help="Do not skip what .gitignore files ignore.")
 @click.option(
     "--rules",
     "rule_paths",
@@ -63,61 +96,83 @@ DEFAULT_OUT_DIR = Path("cleaned")
     help="A rule file or a folder of them, added to the shipped rules. Repeatable.",
 )
 @click.option("--no-default-rules", is_flag=True, help="Do not load the shipped rules.")
+@click.option(
+    "--select", multiple=True, callback=_split, metavar="RULE", help="Run only these rules (globs)."
+)
+@click.option(
+    "--ignore", multiple=True, callback=_split, metavar="RULE", help="Do not run these rules."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read settings from FILE instead of the nearest pyproject.toml/.clean-reports.toml.",
+)
+@click.option(
+    "--stdin-filename", metavar="NAME", help="The name to report standard input ('-') under."
+)
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary; only findings and errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print what was decided for each path.")
 @click.version_option(__version__, "-V", "--version", prog_name="clean-reports")
-def cli(
-    paths: tuple[Path, ...],
-    output_dir: Path | None,
-    check: bool,
-    show_diff: bool,
-    in_place: bool,
-    include: tuple[str, ...],
-    rule_paths: tuple[Path, ...],
-    no_default_rules: bool,
-    list_rules: bool,
-    quiet: bool,
-) -> None:
-    """Strip reseller watermarks from the report files under PATHS.
+@click.pass_context
+def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
+    """Strip reseller watermarks from the report files under PATHS ('-' reads stdin).
 
     By default, clean copies go to ./cleaned (or -o DIR) with a .diff next to each
     changed file and a summary.json. Exit status: 0 clean, 1 watermarks found or files
     changed (--check, --diff, --in-place), 2 error.
     """
-    modes = [
-        name
-        for name, on in (("--check", check), ("--diff", show_diff), ("--in-place", in_place))
-        if on
-    ]
-    if len(modes) > 1:
-        raise click.UsageError(f"{' and '.join(modes)} cannot be combined")
-    if modes and output_dir is not None:
-        raise click.UsageError(f"-o/--output-dir does not go with {modes[0]}")
+    mode = _mode(params)
+    if params["output_dir"] is not None and mode is not Mode.OUT_DIR:
+        raise click.UsageError(f"-o/--output-dir does not go with --{mode.value}")
+    if mode is not Mode.CHECK and (params["output_file"] or _given(ctx, "output_format")):
+        raise click.UsageError("--output-format and -O/--output-file go with --check")
+    if Path("-") in paths and len(paths) > 1:
+        raise click.UsageError("'-' (standard input) cannot be combined with other paths")
     stderr = make_console(stderr=True)
     totals = RunTotals()
     try:
-        rules = load_rules(rule_paths, default_rules=not no_default_rules)
+        overrides = {
+            field: params[name] for name, field in _CONFIGURABLE.items() if _given(ctx, name)
+        }
+        settings = load_settings(paths, params["config_file"], overrides)
+        rules = load_rules(settings.rules, default_rules=not settings.no_default_rules)
         verify_examples(rule for rule in rules if not is_shipped(rule))
-        if list_rules:
+        if params["list_rules"]:
             click.echo(rules_listing(rules))
             sys.exit(ExitCode.CLEAN)
         if not paths:
             raise click.UsageError("no PATH given: name the report files or folders to clean")
-        if not rules:
-            raise click.UsageError("no rules are active (--no-default-rules without --rules)")
-        mode = (
-            Mode.CHECK
-            if check
-            else Mode.DIFF
-            if show_diff
-            else Mode.IN_PLACE
-            if in_place
-            else Mode.OUT_DIR
+        selector = RuleSelector(
+            rules,
+            select=settings.select,
+            ignore=settings.ignore,
+            per_file_ignores=settings.per_file_ignores,
+            root=settings.root,
         )
-        out_dir = (output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
-        options = RunOptions(paths, rules, mode, out_dir, include)
-        results: list[FileResult] = []
-        run(options, _on_file(mode, stderr, results), totals)
+        if not selector.rules:
+            raise click.UsageError(
+                "no rules are active (check --no-default-rules, --select, --ignore)"
+            )
+        reporter = _reporter(settings, selector, mode, params)
+        if paths == (Path("-"),):
+            sys.exit(_stdin(selector, reporter, params["stdin_filename"] or "-"))
+        options = RunOptions(
+            paths,
+            selector,
+            mode,
+            reporter.out_dir,
+            WalkOptions(
+                include=settings.include,
+                exclude=settings.excludes,
+                root=settings.root,
+                gitignore=not settings.no_gitignore,
+                force_exclude=settings.force_exclude,
+            ),
+        )
+        run(options, reporter.on_file, totals, reporter.on_skip)
+        reporter.finish(totals)
     except CleanReportsError as error:
         stderr.print(f"error: {error}", style="bold red", markup=False)
         sys.exit(ExitCode.ERROR)
@@ -128,17 +183,6 @@ def cli(
             "every file written is complete; run again to finish."
         )
         sys.exit(ExitCode.INTERRUPTED)
-
-    if mode is Mode.OUT_DIR:
-        assert out_dir is not None
-        try:
-            atomic_write(
-                summary_path(out_dir), dump_json(summary_document(results, totals, out_dir, rules))
-            )
-        except CleanReportsError as error:
-            stderr.print(f"error: {error}", style="bold red", markup=False)
-            sys.exit(ExitCode.ERROR)
-    _finish(mode, totals, quiet, out_dir)
     sys.exit(
         exit_code(
             failed=totals.failed, findings=totals.findings, findings_fail=mode is not Mode.OUT_DIR
@@ -146,40 +190,58 @@ def cli(
     )
 
 
-def _on_file(
-    mode: Mode, stderr: Console, results: list[FileResult]
-) -> Callable[[FileResult], None]:
-    """The per-file reporter: stream findings or diffs to stdout and failures to stderr."""
-
-    def report(result: FileResult) -> None:
-        if result.status is Status.FAILED:
-            stderr.print(failure_line(result))
-        if mode is Mode.CHECK:
-            for match in result.matches:
-                click.echo(finding_line(result.path, match))
-        elif mode is Mode.DIFF and result.diff:
-            click.echo(result.diff, nl=False)
-        elif mode is Mode.OUT_DIR:
-            results.append(result)
-
-    return report
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
 
 
-def _finish(mode: Mode, totals: RunTotals, quiet: bool, out_dir: Path | None) -> None:
-    stderr = make_console(stderr=True)
-    if mode is Mode.CHECK:
-        click.echo(check_total(totals))
-        return
-    if quiet:
-        return
-    if mode is Mode.DIFF:
-        stderr.print(
-            f"{plural(totals.cleaned, 'file')} would be cleaned, "
-            f"{totals.unchanged} unchanged, {totals.failed} failed."
+def _mode(params: dict[str, Any]) -> Mode:
+    chosen = [
+        mode
+        for flag, mode in (
+            ("check", Mode.CHECK),
+            ("show_diff", Mode.DIFF),
+            ("in_place", Mode.IN_PLACE),
         )
-        return
-    where = f" → {out_dir}" if out_dir is not None else " (in place)"
-    stderr.print(summary_table(totals, title=f"clean-reports{where}"))
+        if params[flag]
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(" and ".join(f"--{m.value}" for m in chosen) + " cannot be combined")
+    return chosen[0] if chosen else Mode.OUT_DIR
+
+
+def _reporter(
+    settings: Settings, selector: RuleSelector, mode: Mode, params: dict[str, Any]
+) -> Reporter:
+    out_dir = (settings.output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
+    return Reporter(
+        mode,
+        selector.rules,
+        root=find_repo_root(Path.cwd().resolve()) or Path.cwd(),
+        output_format=settings.output_format if mode is Mode.CHECK else "text",
+        output_file=params["output_file"],
+        out_dir=out_dir,
+        quiet=params["quiet"],
+        verbose=params["verbose"],
+    )
+
+
+def _stdin(selector: RuleSelector, reporter: Reporter, name: str) -> ExitCode:
+    """``clean-reports -``: a filter from stdin to stdout, or a check or diff of stdin."""
+    mode = reporter.mode
+    result, output = run_stdin(sys.stdin.buffer.read(), name, selector, mode)
+    totals = RunTotals()
+    totals.add(result)
+    if mode in (Mode.CHECK, Mode.DIFF):
+        reporter.on_file(result)
+        reporter.finish(totals)
+    elif result.status is Status.FAILED:
+        reporter.on_file(result)
+    elif output is not None:
+        sys.stdout.buffer.write(output)
+        sys.stdout.buffer.flush()
+    return exit_code(
+        failed=totals.failed, findings=totals.findings, findings_fail=mode is not Mode.OUT_DIR
+    )
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .core import Match, clean, find
-from .decode import decode
+from .core import CleanResult, Match, clean, find
+from .decode import Decoded, decode
 from .diff import unified_diff
 from .encode import splice, to_utf8
 from .rules import Rule
@@ -29,13 +29,43 @@ class Mode(enum.Enum):
 
 
 @dataclass(frozen=True)
+class CleanedBytes:
+    """A file's bytes, decoded and cleaned: the result plus both ways to encode it."""
+
+    data: bytes
+    decoded: Decoded
+    result: CleanResult
+
+    @property
+    def text(self) -> str:
+        """The clean text."""
+        return self.result.text
+
+    def utf8(self) -> bytes:
+        """The clean text as UTF-8 without BOM (what clean copies are)."""
+        return to_utf8(self.result.text)
+
+    def original_encoding(self) -> bytes:
+        """The original bytes with only the removed text cut out (what --in-place writes)."""
+        if not self.result.changed:
+            return self.data
+        return splice(self.data, self.decoded, self.result.removed, self.result.text)
+
+
+def clean_bytes(data: bytes, rules: Sequence[Rule]) -> CleanedBytes:
+    """Decode ``data`` (BOM, UTF-8, chardet) and clean it; raises ``FileFailure`` if it can't."""
+    decoded = decode(data)
+    return CleanedBytes(data, decoded, clean(decoded.text, rules))
+
+
+@dataclass(frozen=True)
 class Processed:
     """What became of one file's bytes.
 
-    ``output`` is what to write (the UTF-8 clean copy in out-dir mode, the spliced
-    original bytes in place when something changed, otherwise ``None``); ``diff`` is the
-    unified diff when something changed and the mode shows diffs. ``chars_removed`` is
-    ``None`` in check mode, which only finds and never cleans.
+    ``output`` is what to write (the UTF-8 clean copy in out-dir mode, the original
+    bytes less the removed text when cleaning in place; ``None`` when nothing is to be
+    written); ``diff`` is the unified diff when something changed and the mode shows
+    diffs. ``chars_removed`` is ``None`` in check mode, which only finds.
     """
 
     encoding: str
@@ -51,19 +81,38 @@ class Processed:
         return bool(self.matches)
 
 
-def process(data: bytes, rules: Sequence[Rule], mode: Mode, label: str) -> Processed:
-    """Run one file's bytes through the pipeline for ``mode``; ``label`` heads its diff."""
-    decoded = decode(data)
-    encoding, bom, newline = decoded.encoding, bool(decoded.bom), decoded.newline
+def process(
+    data: bytes, rules: Sequence[Rule], mode: Mode, label: str, *, filter_output: bool = False
+) -> Processed:
+    """Run one file's bytes through the pipeline for ``mode``; ``label`` heads its diff.
+
+    ``filter_output`` asks for the bytes to write even when nothing changed, in the
+    original encoding: what reading stdin and writing stdout needs.
+    """
     if mode is Mode.CHECK:
-        return Processed(encoding, bom, newline, find(decoded.text, rules), chars_removed=None)
-    result = clean(decoded.text, rules)
+        decoded = decode(data)
+        matches = find(decoded.text, rules)
+        return Processed(
+            decoded.encoding, bool(decoded.bom), decoded.newline, matches, chars_removed=None
+        )
+    cleaned = clean_bytes(data, rules)
+    decoded, result = cleaned.decoded, cleaned.result
     diff = None
     if result.changed and mode in (Mode.OUT_DIR, Mode.DIFF):
         diff = unified_diff(decoded.text, result.text, label)
     output = None
-    if mode is Mode.OUT_DIR:
-        output = to_utf8(result.text)
+    if filter_output:
+        output = cleaned.original_encoding()
+    elif mode is Mode.OUT_DIR:
+        output = cleaned.utf8()
     elif mode is Mode.IN_PLACE and result.changed:
-        output = splice(data, decoded, result.removed, result.text)
-    return Processed(encoding, bom, newline, result.matches, result.chars_removed, output, diff)
+        output = cleaned.original_encoding()
+    return Processed(
+        decoded.encoding,
+        bool(decoded.bom),
+        decoded.newline,
+        result.matches,
+        result.chars_removed,
+        output,
+        diff,
+    )

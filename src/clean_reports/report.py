@@ -1,67 +1,125 @@
 """Telling the user: findings, diffs, failures, the summary table and ``summary.json``.
 
-Machine-readable output (findings, diffs) goes to stdout; everything for people
-(summary table, failures) goes to stderr, so ``clean-reports --check ... > findings.txt``
-keeps only findings.
+Data goes to stdout (findings, diffs, a machine-readable report); everything for people
+(summary table, failures, per-file decisions) goes to stderr, so
+``clean-reports --check ... > findings.txt`` keeps only findings.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .core import Match
+from .formats import check_total, finding_line, plural, render
+from .process import Mode
 from .results import FileResult, RunTotals, Status
 from .rules import Rule
+from .run import DIFF_SUFFIX
+from .write import atomic_write
 
-_SNIPPET_CHARS = 40
-
-
-def finding_line(path: str, match: Match) -> str:
-    """``path:line:col: RULE-ID message``, the format editors and CI logs understand."""
-    return (
-        f"{path}:{match.line}:{match.column}: {match.rule_id} {match.description}: {snippet(match)}"
-    )
+SUMMARY_FILE = "summary.json"
 
 
-def snippet(match: Match) -> str:
-    """The matched text on one short line: its first line, cut, and how many lines follow."""
-    lines = match.text.splitlines() or [""]
-    first = lines[0].strip()
-    if len(first) > _SNIPPET_CHARS:
-        first = first[:_SNIPPET_CHARS] + "…"
-    more = f" (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
-    return f'"{first}"{more}'
+def make_console(*, stderr: bool) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def failure_line(result: FileResult) -> Text:
-    return Text(f"error: {result.path}: {result.reason}", style="bold red")
+@dataclass
+class Reporter:
+    """Receives each file's result as the run goes, and closes the run.
 
+    ``output_format`` and ``output_file`` concern ``--check``: text findings stream to
+    stdout as files finish; any other format is rendered once at the end, to stdout or
+    to ``output_file`` (the terminal then keeps the text findings and total).
+    """
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    mode: Mode
+    rules: Sequence[Rule]
+    root: Path
+    output_format: str = "text"
+    output_file: Path | None = None
+    out_dir: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    results: list[FileResult] = field(default_factory=list)
 
-
-def check_total(totals: RunTotals) -> str:
-    """The one line that closes a ``--check`` run."""
-    checked = plural(totals.files, "file")
-    if totals.findings:
-        line = (
-            f"Found {plural(totals.findings, 'watermark')} in "
-            f"{plural(totals.cleaned, 'file')} ({checked} checked)"
+    def __post_init__(self) -> None:
+        self.stderr = make_console(stderr=True)
+        check = self.mode is Mode.CHECK
+        self.stream_text = check and (self.output_format == "text" or self.output_file is not None)
+        self.collect = self.mode is Mode.OUT_DIR or (
+            check and (self.output_format != "text" or self.output_file is not None)
         )
-    else:
-        line = f"No watermarks found ({checked} checked)"
-    if totals.failed:
-        line += f"; {plural(totals.failed, 'file')} could not be checked"
-    return line + "."
+
+    def on_file(self, result: FileResult) -> None:
+        if result.status is Status.FAILED:
+            self.stderr.print(Text(f"error: {result.path}: {result.reason}", style="bold red"))
+        elif self.verbose:
+            self.stderr.print(Text(describe(result), style="dim"))
+        if self.stream_text:
+            for match in result.matches:
+                self.stdout.write(finding_line(result.path, match) + "\n")
+        elif self.mode is Mode.DIFF and result.diff:
+            self.stdout.write(result.diff)
+        if self.collect:
+            self.results.append(result)
+
+    def on_skip(self, path: Path, reason: str) -> None:
+        if self.verbose:
+            self.stderr.print(Text(f"{path}: skipped ({reason})", style="dim"))
+
+    def finish(self, totals: RunTotals) -> None:
+        """Write the end-of-run outputs: report file, summary.json, totals, summary table."""
+        if self.mode is Mode.CHECK:
+            self._finish_check(totals)
+            return
+        if self.mode is Mode.OUT_DIR:
+            assert self.out_dir is not None
+            document = summary_document(self.results, totals, self.out_dir, self.rules)
+            atomic_write(self.out_dir / SUMMARY_FILE, dump_json(document))
+        if self.quiet:
+            return
+        if self.mode is Mode.DIFF:
+            self.stderr.print(
+                f"{plural(totals.cleaned, 'file')} would be cleaned, "
+                f"{totals.unchanged} unchanged, {totals.failed} failed."
+            )
+            return
+        where = f" → {self.out_dir}" if self.out_dir is not None else " (in place)"
+        self.stderr.print(summary_table(totals, title=f"clean-reports{where}"))
+
+    def _finish_check(self, totals: RunTotals) -> None:
+        if self.collect:
+            report = render(
+                self.output_format, self.results, totals=totals, rules=self.rules, root=self.root
+            )
+            if self.output_file is not None:
+                atomic_write(self.output_file, report.encode("utf-8"))
+            else:
+                self.stdout.write(report)
+        if self.stream_text:
+            self.stdout.write(check_total(totals) + "\n")
+        elif not self.quiet and self.output_format != "text":
+            self.stderr.print(check_total(totals))
+
+
+def describe(result: FileResult) -> str:
+    """One line of ``--verbose``: what was decided for a file and what it was read as."""
+    encoding = f"{result.encoding}{' with BOM' if result.bom else ''}, {result.newline}"
+    if result.status is Status.CLEANED:
+        removed = f", {result.chars_removed} characters" if result.chars_removed else ""
+        return f"{result.path}: {encoding}: {plural(len(result.matches), 'finding')}{removed}"
+    return f"{result.path}: {encoding}: unchanged"
 
 
 def summary_table(totals: RunTotals, *, title: str) -> Group:
@@ -108,10 +166,11 @@ def summary_document(
 
 def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
     output = PurePath(result.output).relative_to(out_dir).as_posix() if result.output else None
-    record: dict[str, Any] = {
+    changed = output is not None and result.status is Status.CLEANED
+    return {
         "path": result.path,
         "output": output,
-        "diff": f"{output}.diff" if output and result.status is Status.CLEANED else None,
+        "diff": f"{output}{DIFF_SUFFIX}" if changed else None,
         "encoding": result.encoding,
         "bom": result.bom,
         "newline": result.newline,
@@ -120,7 +179,6 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         "chars_removed": result.chars_removed or 0,
         "hits": dict(sorted(result.hits().items())),
     }
-    return record
 
 
 def dump_json(document: dict[str, Any]) -> bytes:
@@ -136,13 +194,8 @@ def rules_listing(rules: Sequence[Rule]) -> str:
     rows = [("id", "removes", "file", "description")]
     rows += [(rule.id, rule.remove.value, rule.source, rule.description) for rule in rules]
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
-        + "  "
-        + row[3]
-        for row in rows
-    )
-
-
-def make_console(*, stderr: bool) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
+        lines.append("  ".join([*cells, row[3]]))
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .core import Match
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """A file's fate. In ``--check`` and ``--diff`` runs, ``cleaned`` means "would be cleaned"."""
 
     UNCHANGED = "unchanged"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError, FileFailure
 from .process import Mode, Processed, process
 from .results import FileResult, RunTotals, Status
-from .rules import Rule
-from .walk import Source, walk
+from .selection import RuleSelector
+from .walk import SkipReporter, Source, WalkOptions, walk
 from .write import atomic_write, remove_if_present
 
 DIFF_SUFFIX = ".diff"
@@ -27,26 +27,31 @@ class RunOptions:
     """Everything a run needs to know, already validated by the command line."""
 
     paths: tuple[Path, ...]
-    rules: tuple[Rule, ...]
+    selector: RuleSelector
     mode: Mode
     out_dir: Path | None = None
-    include: tuple[str, ...] = ()
+    walk: WalkOptions = field(default_factory=WalkOptions)
 
 
 def run(
-    options: RunOptions, on_file: Callable[[FileResult], None], totals: RunTotals | None = None
+    options: RunOptions,
+    on_file: Callable[[FileResult], None],
+    totals: RunTotals | None = None,
+    on_skip: SkipReporter | None = None,
 ) -> RunTotals:
     """Process every input, calling ``on_file`` as each one is done; return the totals.
 
     ``totals`` is updated as files finish, so a caller interrupted mid-run can still say
-    what was done.
+    what was done; ``on_skip`` hears of every path the walk leaves out.
     """
+    walk_options = options.walk
     if options.mode is Mode.OUT_DIR:
+        assert options.out_dir is not None
         _check_out_dir(options)
-    skip = [options.out_dir] if options.out_dir else []
+        walk_options = replace(walk_options, skip=(*walk_options.skip, options.out_dir))
     totals = totals if totals is not None else RunTotals()
     claimed: dict[Path, str] = {}
-    for source in walk(options.paths, options.include, skip):
+    for source in walk(options.paths, walk_options, on_skip):
         result = _run_one(source, options, claimed)
         totals.add(result)
         on_file(result)
@@ -80,7 +85,8 @@ def _run_one(source: Source, options: RunOptions, claimed: dict[Path, str]) -> F
         before = _stat(source.path)
         data = _read(source.path)
         label = source.relative.as_posix() if target is not None else display
-        processed = process(data, options.rules, options.mode, label)
+        rules = options.selector.for_path(source.path)
+        processed = process(data, rules, options.mode, label)
         if target is not None:
             _write_out(target, processed)
         elif options.mode is Mode.IN_PLACE and processed.output is not None:
@@ -89,8 +95,12 @@ def _run_one(source: Source, options: RunOptions, claimed: dict[Path, str]) -> F
             atomic_write(source.path, processed.output, keep_mode_of=source.path)
     except FileFailure as failure:
         return FileResult(display, Status.FAILED, reason=str(failure))
+    return _result(display, processed, target, options.mode)
+
+
+def _result(path: str, processed: Processed, target: Path | None, mode: Mode) -> FileResult:
     return FileResult(
-        display,
+        path,
         Status.CLEANED if processed.changed else Status.UNCHANGED,
         output=str(target) if target is not None else None,
         encoding=processed.encoding,
@@ -98,8 +108,24 @@ def _run_one(source: Source, options: RunOptions, claimed: dict[Path, str]) -> F
         newline=processed.newline,
         chars_removed=processed.chars_removed,
         matches=processed.matches,
-        diff=processed.diff if options.mode is Mode.DIFF else None,
+        diff=processed.diff if mode is Mode.DIFF else None,
     )
+
+
+def run_stdin(
+    data: bytes, name: str, selector: RuleSelector, mode: Mode
+) -> tuple[FileResult, bytes | None]:
+    """Clean text read from standard input: the result, and the bytes for standard output.
+
+    Standard input is a filter: what comes out is in the encoding that came in, so
+    ``clean-reports - < a.txt > b.txt`` changes nothing but the removed text.
+    """
+    filter_output = mode in (Mode.OUT_DIR, Mode.IN_PLACE)
+    try:
+        processed = process(data, selector.for_path(name), mode, name, filter_output=filter_output)
+    except FileFailure as failure:
+        return FileResult(name, Status.FAILED, reason=str(failure)), None
+    return _result(name, processed, None, mode), processed.output
 
 
 def _claim(target: Path, source: Source, claimed: dict[Path, str]) -> None:
@@ -135,8 +161,3 @@ def _stat(path: Path) -> tuple[int, int]:
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
     return info.st_mtime_ns, info.st_size
-
-
-def summary_path(out_dir: Path) -> Path:
-    """Where an out-dir run writes its ``summary.json``."""
-    return out_dir / "summary.json"

@@ -1,0 +1,203 @@
+"""Project configuration: where it is, what it says, and how it meets the command line.
+
+A corpus repo configures the tool once, as it does ruff or black: ``[tool.clean-reports]``
+in a ``pyproject.toml``, or the top level of a ``.clean-reports.toml``. The nearest such
+file above the inputs wins (searching up to the repository root), files are never
+merged, ``--config FILE`` names one outright, and a flag given on the command line
+always beats the file. Keys are the long flag names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+OWN_FILE = ".clean-reports.toml"
+PYPROJECT = "pyproject.toml"
+SECTION = "clean-reports"
+OUTPUT_FORMATS = ("text", "json", "github", "sarif", "junit")
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".jj",
+    "_darcs",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting a run reads, after config file and command line were merged."""
+
+    root: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+    rules: tuple[Path, ...] = ()
+    no_default_rules: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    no_gitignore: bool = False
+    output_dir: Path | None = None
+    output_format: str = "text"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
+
+# key in the file -> (Settings field, kind)
+_KEYS: dict[str, tuple[str, str]] = {
+    "rules": ("rules", "paths"),
+    "no-default-rules": ("no_default_rules", "bool"),
+    "include": ("include", "strings"),
+    "exclude": ("exclude", "strings"),
+    "extend-exclude": ("extend_exclude", "strings"),
+    "force-exclude": ("force_exclude", "bool"),
+    "no-gitignore": ("no_gitignore", "bool"),
+    "output-dir": ("output_dir", "path"),
+    "out": ("output_dir", "path"),
+    "output-format": ("output_format", "format"),
+    "select": ("select", "strings"),
+    "ignore": ("ignore", "strings"),
+    "per-file-ignores": ("per_file_ignores", "table"),
+}
+
+
+def find_repo_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a ``.git`` entry."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def find_config(paths: Sequence[Path]) -> Path | None:
+    """The nearest config file above the common folder of ``paths`` (or the cwd).
+
+    The search stops at the repository root, so a corpus never picks up the settings of
+    an unrelated project that happens to enclose it. A ``pyproject.toml`` counts only
+    when it has a ``[tool.clean-reports]`` table.
+    """
+    start = _common_folder(paths)
+    stop = find_repo_root(start)
+    for folder in (start, *start.parents):
+        own = folder / OWN_FILE
+        if own.is_file():
+            return own
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and SECTION in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+        if folder == stop:
+            break
+    return None
+
+
+def load_settings(
+    paths: Sequence[Path], explicit: Path | None, overrides: Mapping[str, Any]
+) -> Settings:
+    """Find and read the config file, then let the command line's ``overrides`` win.
+
+    ``overrides`` maps Settings field names to the values given on the command line;
+    only flags the user actually typed belong in it.
+    """
+    config_file = explicit or find_config(paths)
+    values: dict[str, Any] = {}
+    root = Path.cwd()
+    if config_file is not None:
+        root = config_file.resolve().parent
+        values = parse_config(_section(config_file), config_file, root)
+    values.update(overrides)
+    return Settings(root=root, config_file=config_file, **values)
+
+
+def parse_config(table: Mapping[str, Any], source: Path, root: Path) -> dict[str, Any]:
+    """Validate a config table; relative paths in it are taken from ``root``."""
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{source}: unknown key {key!r} (known keys: {known})")
+        name, kind = _KEYS[key]
+        if name in values:
+            raise ConfigError(f"{source}: {key!r} repeats a setting given by another key")
+        values[name] = _convert(raw, kind, f"{source}: {key!r}", root)
+    return values
+
+
+def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            raise ConfigError(f"{where} must be true or false")
+        return raw
+    if kind in ("strings", "paths"):
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise ConfigError(f"{where} must be a list of strings")
+        if kind == "paths":
+            return tuple(root / item for item in raw)
+        return tuple(raw)
+    if kind == "path":
+        if not isinstance(raw, str) or not raw:
+            raise ConfigError(f"{where} must be a path")
+        return root / raw
+    if kind == "format":
+        if raw not in OUTPUT_FORMATS:
+            raise ConfigError(f"{where} must be one of {', '.join(OUTPUT_FORMATS)}")
+        return raw
+    # kind == "table": glob -> list of rule ids
+    if not isinstance(raw, dict) or not all(
+        isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in raw.values()
+    ):
+        raise ConfigError(f'{where} must be a table of glob = ["RULE-ID", ...]')
+    return tuple((glob, tuple(ids)) for glob, ids in raw.items())
+
+
+def _section(path: Path) -> Mapping[str, Any]:
+    document = _read_toml(path)
+    if path.name == PYPROJECT:
+        section = document.get("tool", {}).get(SECTION)
+        if section is None:
+            raise ConfigError(f"{path}: no [tool.{SECTION}] table")
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+        return section
+    return document
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _common_folder(paths: Sequence[Path]) -> Path:
+    folders = [(p if p.is_dir() else p.parent).resolve() for p in paths if str(p) != "-"] or [
+        Path.cwd()
+    ]
+    common = folders[0]
+    for folder in folders[1:]:
+        while common not in (folder, *folder.parents):
+            common = common.parent
+    return common

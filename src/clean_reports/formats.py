@@ -1,0 +1,284 @@
+"""Findings as CI systems read them: text, JSON, GitHub workflow commands, SARIF, JUnit.
+
+Every renderer takes the same finished list of :class:`FileResult` and returns the
+whole report as a string. Paths in the GitHub and SARIF formats are relative to the
+repository root, because that is what annotations and code scanning resolve against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .core import Match
+from .results import FileResult, RunTotals, Status
+from .rules import Rule
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://pypi.org/project/clean-reports/"
+_SNIPPET_CHARS = 40
+
+
+def finding_line(path: str, match: Match) -> str:
+    """``path:line:col: RULE-ID message``, the format editors and CI logs understand."""
+    return f"{path}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
+
+
+def snippet(match: Match) -> str:
+    """The matched text on one short line: its first line, cut, and how many lines follow."""
+    lines = match.text.splitlines() or [""]
+    first = lines[0].strip()
+    if len(first) > _SNIPPET_CHARS:
+        first = first[:_SNIPPET_CHARS] + "…"
+    more = f" (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
+    return f'"{first}"{more}'
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def check_total(totals: RunTotals) -> str:
+    """The one line that closes a ``--check`` run."""
+    checked = plural(totals.files, "file")
+    if totals.findings:
+        line = (
+            f"Found {plural(totals.findings, 'watermark')} in "
+            f"{plural(totals.cleaned, 'file')} ({checked} checked)"
+        )
+    else:
+        line = f"No watermarks found ({checked} checked)"
+    if totals.failed:
+        line += f"; {plural(totals.failed, 'file')} could not be checked"
+    return line + "."
+
+
+def message(match: Match) -> str:
+    """The one-sentence message every format uses for a finding."""
+    return f"{match.description}: {snippet(match)}"
+
+
+def render_text(results: Sequence[FileResult], totals: RunTotals, **_: Any) -> str:
+    lines = [finding_line(r.path, m) for r in results for m in r.matches]
+    return "\n".join([*lines, check_total(totals)]) + "\n"
+
+
+def render_json(results: Sequence[FileResult], **_: Any) -> str:
+    findings = [
+        {
+            "path": result.path,
+            "line": match.line,
+            "column": match.column,
+            "end_line": match.end_line,
+            "end_column": match.end_column,
+            "rule": match.rule_id,
+            "message": message(match),
+            "text": match.text,
+        }
+        for result in results
+        for match in result.matches
+    ]
+    return json.dumps(findings, ensure_ascii=False, indent=2) + "\n"
+
+
+def escape_data(value: str) -> str:
+    """The GitHub Actions toolkit's escaping of a workflow command's message."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """The toolkit's escaping of a workflow command property (``file=…``, ``title=…``)."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(results: Sequence[FileResult], root: Path, **_: Any) -> str:
+    lines = []
+    for result in results:
+        file = escape_property(repo_relative(result.path, root))
+        if result.status is Status.FAILED:
+            lines.append(
+                f"::error file={file},title=clean-reports::{escape_data(result.reason or '')}"
+            )
+        for match in result.matches:
+            properties = ",".join(
+                [
+                    f"file={file}",
+                    f"line={match.line}",
+                    f"col={match.column}",
+                    f"endLine={match.end_line}",
+                    f"endColumn={match.end_column}",
+                    f"title={escape_property(match.rule_id)}",
+                ]
+            )
+            lines.append(f"::error {properties}::{escape_data(message(match))}")
+    return "".join(line + "\n" for line in lines)
+
+
+def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Path, **_: Any) -> str:
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    sarif_results = []
+    for result in results:
+        location = _artifact(result.path, root)
+        for match in result.matches:
+            region = {
+                "startLine": match.line,
+                "startColumn": match.column,
+                "endLine": match.end_line,
+                "endColumn": match.end_column,
+                "snippet": {"text": match.text},
+            }
+            key = f"{location['uri']}\0{match.rule_id}\0{match.text}"
+            fingerprint = hashlib.sha256(key.encode()).hexdigest()
+            entry: dict[str, Any] = {
+                "ruleId": match.rule_id,
+                "level": "error",
+                "message": {"text": message(match)},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": location, "region": region}}
+                ],
+                "partialFingerprints": {"cleanReportsMatch/v1": fingerprint[:32]},
+            }
+            if match.rule_id in index:
+                entry["ruleIndex"] = index[match.rule_id]
+            sarif_results.append(entry)
+    failures = [
+        {
+            "level": "error",
+            "message": {"text": f"{result.path}: {result.reason}"},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path, root)}}],
+        }
+        for result in results
+        if result.status is Status.FAILED
+    ]
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "clean-reports",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_sarif_rule(rule) for rule in rules],
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": not failures, "toolExecutionNotifications": failures}
+                ],
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    """A SARIF artifactLocation: relative to %SRCROOT% inside the repository, else a file URI."""
+    relative = repo_relative(path, root)
+    if relative.startswith("/"):
+        return {"uri": Path(relative).as_uri()}
+    return {"uri": relative, "uriBaseId": "%SRCROOT%"}
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    removes = "the matched text" if rule.remove.value == "span" else "every line it touches"
+    help_text = (
+        f"{rule.description}. clean-reports removes {removes}: run `clean-reports --in-place` "
+        "on the file, or review with `clean-reports --diff`. "
+        f"Rule defined in {Path(rule.source).name}."
+    )
+    examples = "\n".join(f"- `{text}`" for text in rule.examples.match[:3])
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.replace(".", "-").split("-")),
+        "shortDescription": {"text": rule.description},
+        "fullDescription": {"text": f"{rule.description} (removes {removes})."},
+        "help": {
+            "text": help_text,
+            "markdown": f"{help_text}\n\nExamples of what it matches:\n\n{examples}",
+        },
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["watermark"]},
+    }
+
+
+def render_junit(results: Sequence[FileResult], **_: Any) -> str:
+    suites = ET.Element("testsuites", name="clean-reports")
+    total_tests = total_failures = total_errors = 0
+    for result in results:
+        suite = ET.SubElement(suites, "testsuite", name=result.path)
+        cases = 0
+        if result.status is Status.FAILED:
+            case = ET.SubElement(suite, "testcase", classname=result.path, name="read and decode")
+            error = ET.SubElement(case, "error", message=result.reason or "", type="FileFailure")
+            error.text = result.reason
+            cases, errors, failures = 1, 1, 0
+        elif result.matches:
+            for match in result.matches:
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    classname=result.path,
+                    name=f"{match.rule_id} at {match.line}:{match.column}",
+                    file=result.path,
+                    line=str(match.line),
+                )
+                failure = ET.SubElement(case, "failure", message=message(match), type=match.rule_id)
+                failure.text = finding_line(result.path, match)
+            cases, errors, failures = len(result.matches), 0, len(result.matches)
+        else:
+            ET.SubElement(suite, "testcase", classname=result.path, name="no watermarks")
+            cases, errors, failures = 1, 0, 0
+        suite.set("tests", str(cases))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(errors))
+        total_tests += cases
+        total_failures += failures
+        total_errors += errors
+    suites.set("tests", str(total_tests))
+    suites.set("failures", str(total_failures))
+    suites.set("errors", str(total_errors))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+RENDERERS: dict[str, Callable[..., str]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif,
+    "junit": render_junit,
+}
+
+
+def render(
+    name: str,
+    results: Sequence[FileResult],
+    *,
+    totals: RunTotals,
+    rules: Sequence[Rule],
+    root: Path,
+) -> str:
+    """The whole report in format ``name``."""
+    return RENDERERS[name](results, totals=totals, rules=rules, root=root)
+
+
+def repo_relative(path: str, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, or absolute when outside it."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+        return os.path.relpath(real, base).replace(os.sep, "/")
+    return Path(real).as_posix()

@@ -1,0 +1,66 @@
+"""Which rules apply to which file: ``select``, ``ignore`` and ``per-file-ignores``.
+
+Rule ids are matched with shell-style wildcards, so ``kule-*`` names the whole vendor
+pack. A pattern that names no loaded rule is an error rather than a silent no-op: a
+typo in an ignore list must not quietly keep a watermark rule running (or off).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pathspec
+
+from .errors import ConfigError
+from .rules import Rule
+
+
+class RuleSelector:
+    """The active rules, and the subset that applies to a given path."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        *,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+        root: Path | None = None,
+    ) -> None:
+        ids = [rule.id for rule in rules]
+        chosen = set(_expand(select, ids, "select")) if select else set(ids)
+        chosen -= set(_expand(ignore, ids, "ignore"))
+        self.rules = tuple(rule for rule in rules if rule.id in chosen)
+        self.root = os.path.realpath(root or Path.cwd())
+        self._per_file = [
+            (pathspec.GitIgnoreSpec.from_lines([glob]), frozenset(_expand(patterns, ids, glob)))
+            for glob, patterns in per_file_ignores
+        ]
+        self._cache: dict[frozenset[str], tuple[Rule, ...]] = {frozenset(): self.rules}
+
+    def for_path(self, path: Path | str) -> tuple[Rule, ...]:
+        """The rules for ``path``: the active ones less its per-file ignores."""
+        if not self._per_file:
+            return self.rules
+        real = os.path.realpath(path)
+        relative = os.path.relpath(real, self.root) if real.startswith(self.root) else str(path)
+        relative = relative.replace(os.sep, "/")
+        ignored: frozenset[str] = frozenset().union(
+            *(ids for spec, ids in self._per_file if spec.match_file(relative))
+        )
+        if ignored not in self._cache:
+            self._cache[ignored] = tuple(rule for rule in self.rules if rule.id not in ignored)
+        return self._cache[ignored]
+
+
+def _expand(patterns: Iterable[str], ids: Sequence[str], where: str) -> list[str]:
+    matched: list[str] = []
+    for pattern in patterns:
+        hits = fnmatch.filter(ids, pattern)
+        if not hits:
+            raise ConfigError(f"{where}: {pattern!r} names no active rule (see --list-rules)")
+        matched.extend(hits)
+    return matched
