@@ -64,6 +64,9 @@ class Reporter:
     def on_file(self, result: FileResult) -> None:
         if result.status is Status.FAILED:
             self.stderr.print(Text(f"error: {result.path}: {result.reason}", style="bold red"))
+        elif self.mode is Mode.IN_PLACE and result.status is Status.CLEANED and not self.quiet:
+            found = plural(len(result.matches), "watermark")
+            self.stderr.print(Text(f"cleaned {result.path} ({found})"))
         elif self.verbose:
             self.stderr.print(Text(describe(result), style="dim"))
         if self.stream_text:
@@ -95,8 +98,13 @@ class Reporter:
                 f"{totals.unchanged} unchanged, {totals.failed} failed."
             )
             return
-        where = f" → {self.out_dir}" if self.out_dir is not None else " (in place)"
-        self.stderr.print(summary_table(totals, title=f"clean-reports{where}"))
+        if self.mode is Mode.IN_PLACE:
+            failed = f", {totals.failed} failed" if totals.failed else ""
+            self.stderr.print(
+                f"{plural(totals.cleaned, 'file')} cleaned, {totals.unchanged} unchanged{failed}."
+            )
+            return
+        self.stderr.print(summary_table(totals, title=f"clean-reports → {self.out_dir}"))
 
     def _finish_check(self, totals: RunTotals) -> None:
         if self.collect:

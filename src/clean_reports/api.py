@@ -1,0 +1,78 @@
+"""The Python API: the same cleaning the command line does, for your own pipelines.
+
+Load rules once, then clean strings or bytes::
+
+    from clean_reports import load_rules, clean_text
+
+    rules = load_rules()                        # the shipped rules
+    result = clean_text(report, rules)
+    result.text                                 # the clean text
+    [(m.rule_id, m.line, m.column) for m in result.matches]
+
+Every function is pure (no files written, nothing printed) and returns the objects the
+command line itself uses: :class:`CleanResult` with the clean text, the findings
+(:class:`Match`, with rule ids and positions) and the removed ranges of the original.
+Rules pickle, so they can be shipped to worker processes (``datasets.map(num_proc=…)``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+from .core import CleanResult, Match, clean, find
+from .errors import FileFailure, RuleError
+from .process import CleanedBytes
+from .process import clean_bytes as _clean_bytes
+from .rules import Rule
+from .rules import load_rules as _load_rules
+
+__all__ = [
+    "CleanResult",
+    "CleanedBytes",
+    "FileFailure",
+    "Match",
+    "Rule",
+    "RuleError",
+    "clean_bytes",
+    "clean_text",
+    "find_watermarks",
+    "load_rules",
+]
+
+
+def load_rules(*paths: str | Path, default_rules: bool = True) -> tuple[Rule, ...]:
+    """The shipped rules (unless ``default_rules=False``) plus rule files or folders in ``paths``.
+
+    Raises :class:`RuleError` naming the file and rule when a rule file is invalid.
+    """
+    if not paths and default_rules:
+        return _shipped()
+    return _load_rules([Path(path) for path in paths], default_rules=default_rules)
+
+
+@functools.cache
+def _shipped() -> tuple[Rule, ...]:
+    return _load_rules([])
+
+
+def clean_text(text: str, rules: Sequence[Rule] | None = None) -> CleanResult:
+    """Remove watermarks from ``text``; ``rules`` defaults to the shipped rules."""
+    return clean(text, _shipped() if rules is None else rules)
+
+
+def find_watermarks(text: str, rules: Sequence[Rule] | None = None) -> tuple[Match, ...]:
+    """The watermarks in ``text`` without cleaning it (what ``--check`` reports)."""
+    return find(text, _shipped() if rules is None else rules)
+
+
+def clean_bytes(data: bytes, rules: Sequence[Rule] | None = None) -> CleanedBytes:
+    """Detect the encoding of ``data``, decode it exactly and clean it.
+
+    The result's ``.text`` is the clean text, ``.decoded.encoding`` what was detected,
+    ``.utf8()`` the clean text as UTF-8 and ``.original_encoding()`` the original bytes
+    with only the removed text cut out. Raises :class:`FileFailure` when the bytes
+    cannot be decoded exactly (binary data, invalid bytes, no confident encoding).
+    """
+    return _clean_bytes(data, _shipped() if rules is None else rules)
