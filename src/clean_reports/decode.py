@@ -1,7 +1,8 @@
 """Bytes to text: find the encoding, decode strictly, remember how to write it back.
 
-The order is fixed and cheap first: a byte-order mark decides; otherwise strict UTF-8
-(most files); only then chardet. A GB2312 or GBK verdict decodes as GB18030, the
+The order is fixed and cheap first: a byte-order mark decides; a NUL byte without one
+means binary (no report contains NUL); otherwise strict UTF-8 (most files); only then
+chardet. A GB2312 or GBK verdict decodes as GB18030, the
 superset that also covers the characters those two lack. Nothing is ever decoded
 lossily: a file that cannot be decoded exactly fails with the reason.
 """
@@ -53,14 +54,14 @@ def decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(_strict(data[len(bom) :], encoding), encoding, bom)
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
     if b"\x00" in data:
         raise FileFailure(
             "decode", "contains NUL bytes: a binary file, or UTF-16/32 without a byte-order mark"
         )
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
     verdict = chardet.detect(data, no_match_encoding=_NO_VERDICT)
     name = verdict.get("encoding")
     if not name or name.lower() == _NO_VERDICT:
