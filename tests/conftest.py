@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,28 @@ def seeds(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+def write_rule(
+    path: Path, rule_id: str, pattern: str, match: list[str], keep: list[str] | None = None
+) -> Path:
+    """Write a one-rule file, as a user would with ``--rules``."""
+    examples: dict[str, list[str]] = {"match": match}
+    if keep:
+        examples["keep"] = keep
+    rule = {"id": rule_id, "description": "demo", "pattern": pattern, "examples": examples}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump({"rules": [rule]}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def script(name: str) -> str:
+    """An installed console script of this environment (beside its Python), or on PATH."""
+    beside_python = Path(sys.executable).with_name(name)
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed (pip install -e '.[dev]')")
+    return found
 
 
 def make_rules(yaml_text: str) -> list[Rule]:

@@ -16,7 +16,7 @@ from clean_reports import (
     load_rules,
 )
 
-from conftest import EXPECTED, SEED_NAMES, SEEDS
+from conftest import EXPECTED, SEED_NAMES, SEEDS, write_rule
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
@@ -56,12 +56,7 @@ def test_clean_bytes_refuses_what_it_cannot_decode() -> None:
 
 
 def test_own_rules_and_pickling(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    extra = tmp_path / "extra.yaml"
-    extra.write_text(
-        "rules:\n  - id: demo\n    description: demo\n    pattern: 广告\n"
-        "    examples: {match: [广告]}\n",
-        encoding="utf-8",
-    )
+    extra = write_rule(tmp_path / "extra.yaml", "demo", "广告", ["广告"])
     rules = load_rules(extra, default_rules=False)
     assert [rule.id for rule in rules] == ["demo"]
     assert clean_text("正文广告\n", rules).text == "正文\n"

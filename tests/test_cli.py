@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from clean_reports.cli import cli
 
-from conftest import EXPECTED, SEED_NAMES, SEEDS
+from conftest import EXPECTED, SEED_NAMES, SEEDS, write_rule
 
 WATERMARKED = [name for name in SEED_NAMES if not name.startswith("002")]
 FINDING = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>[\w.-]+) .+$")
@@ -134,12 +134,7 @@ def test_cleaning_the_output_again_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_stale_diffs_of_an_earlier_run_are_removed(tmp_path: Path) -> None:
-    rule = tmp_path / "other.yaml"
-    rule.write_text(
-        "rules:\n  - id: nothing\n    description: matches no seed\n    pattern: 不存在的水印\n"
-        "    examples: {match: [不存在的水印]}\n",
-        encoding="utf-8",
-    )
+    rule = write_rule(tmp_path / "other.yaml", "nothing", "不存在的水印", ["不存在的水印"])
     out = tmp_path / "out"
     invoke(SEEDS, "-o", out)
     assert list(out.glob("*.diff"))
@@ -285,36 +280,21 @@ def test_conflicting_modes_are_an_error(args: tuple[str, ...]) -> None:
 
 
 def test_invalid_rule_file_names_file_and_rule(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        "rules:\n  - id: broken\n    description: x\n    pattern: '([unclosed'\n"
-        "    examples: {match: [x]}\n",
-        encoding="utf-8",
-    )
+    bad = write_rule(tmp_path / "bad.yaml", "broken", "([unclosed", ["x"])
     result = invoke("--check", "--rules", bad, SEEDS)
     assert result.exit_code == 2
     assert f"{bad}: rule 'broken': invalid pattern" in result.stderr
 
 
 def test_user_rule_that_fails_its_examples_is_refused(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        "rules:\n  - id: greedy\n    description: x\n    pattern: 工作\n"
-        "    examples: {match: [工作], keep: [工作总结]}\n",
-        encoding="utf-8",
-    )
+    bad = write_rule(tmp_path / "bad.yaml", "greedy", "工作", ["工作"], keep=["工作总结"])
     result = invoke("--check", "--rules", bad, SEEDS)
     assert result.exit_code == 2
     assert "rule 'greedy'" in result.stderr and "must keep" in result.stderr
 
 
 def test_added_rules_run_with_the_shipped_ones(tmp_path: Path) -> None:
-    extra = tmp_path / "extra.yaml"
-    extra.write_text(
-        "rules:\n  - id: title-year\n    description: demo\n    pattern: 2020年开发区\n"
-        "    examples: {match: [2020年开发区]}\n",
-        encoding="utf-8",
-    )
+    extra = write_rule(tmp_path / "extra.yaml", "title-year", "2020年开发区", ["2020年开发区"])
     result = invoke("--check", "--rules", extra, SEEDS / "000_155c858b691bed45.txt")
     assert ": title-year demo" in result.stdout
     assert ": kule-footer " in result.stdout

@@ -14,7 +14,7 @@ from clean_reports.cli import cli
 from clean_reports.config import find_config, load_settings
 from clean_reports.errors import ConfigError
 
-from conftest import EXPECTED, SEEDS
+from conftest import EXPECTED, SEEDS, write_rule
 
 SEED = "000_155c858b691bed45.txt"
 
@@ -102,11 +102,8 @@ def test_explicit_config_file(project: Path, tmp_path: Path) -> None:
 def test_paths_in_the_config_are_relative_to_it(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(
-        project / "rules-extra" / "x.yaml",
-        "rules:\n  - id: title-demo\n    description: demo\n    pattern: 开发区党工委书记述职报告\n"
-        "    examples: {match: [开发区党工委书记述职报告]}\n",
-    )
+    title = "开发区党工委书记述职报告"
+    write_rule(project / "rules-extra" / "x.yaml", "title-demo", title, [title])
     write(
         project / ".clean-reports.toml",
         'rules = ["rules-extra"]\noutput-dir = "clean"\nextend-exclude = ["corpus/skip/"]\n',

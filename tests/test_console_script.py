@@ -7,22 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import EXPECTED, SEED_NAMES, SEEDS
-
-
-def console_script() -> str:
-    beside_python = Path(sys.executable).with_name("clean-reports")
-    found = str(beside_python) if beside_python.exists() else shutil.which("clean-reports")
-    if found is None:
-        pytest.fail("the clean-reports console script is not installed")
-    return found
+from conftest import EXPECTED, SEED_NAMES, SEEDS, script
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [console_script(), *map(str, args)],
+        [script("clean-reports"), *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,

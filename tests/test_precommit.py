@@ -5,23 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXPECTED, ROOT, SEEDS
+from conftest import EXPECTED, ROOT, SEEDS, script
 
 WATERMARKED = "000_155c858b691bed45.txt"
 CLEAN = "002_d53a44d0590c27f1.txt"
-
-
-def pre_commit() -> str:
-    beside_python = Path(sys.executable).with_name("pre-commit")
-    found = str(beside_python) if beside_python.exists() else shutil.which("pre-commit")
-    if found is None:
-        pytest.fail("pre-commit is not installed (pip install -e '.[dev]')")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +45,7 @@ def corpus(tmp_path: Path) -> Path:
 def try_repo(corpus: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     return subprocess.run(
-        [pre_commit(), "try-repo", str(ROOT), hook, "--all-files"],
+        [script("pre-commit"), "try-repo", str(ROOT), hook, "--all-files"],
         cwd=corpus,
         env=env,
         capture_output=True,
