@@ -203,16 +203,24 @@ def test_check_on_clean_files_exits_zero() -> None:
 # --- --diff --------------------------------------------------------------------------------
 
 
-def test_diff_prints_diffs_and_writes_nothing(seeds: Path) -> None:
+def test_diff_prints_diffs_and_writes_nothing(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(seeds.parent)
-    result = invoke("--diff", seeds)
+    monkeypatch.chdir(seeds.parent)
+    result = invoke("--diff", "seeds")
     assert result.exit_code == 1
     assert result.stdout.count("\n--- a/") + result.stdout.startswith("--- a/") == 4
-    assert f"--- a/{seeds / '000_155c858b691bed45.txt'}" in result.stdout
+    assert "--- a/seeds/000_155c858b691bed45.txt\n+++ b/seeds/000_155c858b691bed45.txt\n" in (
+        result.stdout
+    )
     assert "-【会员资料仅供内部交流使用，严禁外传及用于商业用途，违者后果自负】" in result.stdout
     assert "002_d53a44d0590c27f1" not in result.stdout
     assert snapshot(seeds.parent) == before
     assert invoke("--diff", EXPECTED).exit_code == 0
+    absolute = invoke("--diff", seeds / "000_155c858b691bed45.txt")
+    path = seeds / "000_155c858b691bed45.txt"
+    assert absolute.stdout.startswith(f"--- {path}\n+++ {path}\n")
 
 
 # --- --in-place ----------------------------------------------------------------------------

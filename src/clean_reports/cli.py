@@ -18,7 +18,7 @@ from . import __version__
 from .config import OUTPUT_FORMATS, Settings, find_repo_root, load_settings
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
-from .process import Mode
+from .process import Limits, Mode
 from .report import Reporter, make_console, rules_listing
 from .results import RunTotals, Status
 from .rulecheck import verify_examples
@@ -42,6 +42,8 @@ _CONFIGURABLE = {
     "select": "select",
     "ignore": "ignore",
     "output_format": "output_format",
+    "max_removal": "max_removal",
+    "regex_timeout": "regex_timeout",
 }
 
 
@@ -64,6 +66,11 @@ def _split(
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
 @click.option(
     "--in-place", is_flag=True, help="Rewrite the files themselves; exit 1 if any changed."
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Like --check, but show each match: rule, position, original and normalised text.",
 )
 @click.option(
     "--output-format",
@@ -97,6 +104,21 @@ def _split(
 )
 @click.option("--no-default-rules", is_flag=True, help="Do not load the shipped rules.")
 @click.option(
+    "--max-removal",
+    type=click.FloatRange(0, 100),
+    default=30.0,
+    metavar="PERCENT",
+    help="Refuse to write a file the rules would strip of more than PERCENT of its "
+    "non-blank text.  [default: 30]",
+)
+@click.option(
+    "--regex-timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=10.0,
+    metavar="SECONDS",
+    help="Fail a file when one rule takes longer than this on it.  [default: 10]",
+)
+@click.option(
     "--select", multiple=True, callback=_split, metavar="RULE", help="Run only these rules (globs)."
 )
 @click.option(
@@ -123,6 +145,11 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
     changed file and a summary.json. Exit status: 0 clean, 1 watermarks found or files
     changed (--check, --diff, --in-place), 2 error.
     """
+    if params["explain"]:
+        if _given(ctx, "output_format"):
+            raise click.UsageError("--explain is its own output format")
+        params["check"], params["output_format"] = True, "explain"
+        ctx.set_parameter_source("output_format", ParameterSource.COMMANDLINE)
     mode = _mode(params)
     if params["output_dir"] is not None and mode is not Mode.OUT_DIR:
         raise click.UsageError(f"-o/--output-dir does not go with --{mode.value}")
@@ -156,8 +183,9 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
                 "no rules are active (check --no-default-rules, --select, --ignore)"
             )
         reporter = _reporter(settings, selector, mode, params)
+        limits = Limits(settings.max_removal / 100, settings.regex_timeout)
         if paths == (Path("-"),):
-            sys.exit(_stdin(selector, reporter, params["stdin_filename"] or "-"))
+            sys.exit(_stdin(selector, reporter, limits, params["stdin_filename"] or "-"))
         options = RunOptions(
             paths,
             selector,
@@ -170,6 +198,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
                 gitignore=not settings.no_gitignore,
                 force_exclude=settings.force_exclude,
             ),
+            limits,
         )
         run(options, reporter.on_file, totals, reporter.on_skip)
         reporter.finish(totals)
@@ -225,10 +254,10 @@ def _reporter(
     )
 
 
-def _stdin(selector: RuleSelector, reporter: Reporter, name: str) -> ExitCode:
+def _stdin(selector: RuleSelector, reporter: Reporter, limits: Limits, name: str) -> ExitCode:
     """``clean-reports -``: a filter from stdin to stdout, or a check or diff of stdin."""
     mode = reporter.mode
-    result, output = run_stdin(sys.stdin.buffer.read(), name, selector, mode)
+    result, output = run_stdin(sys.stdin.buffer.read(), name, selector, mode, limits)
     totals = RunTotals()
     totals.add(result)
     if mode in (Mode.CHECK, Mode.DIFF):

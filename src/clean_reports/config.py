@@ -20,7 +20,7 @@ from .errors import ConfigError
 OWN_FILE = ".clean-reports.toml"
 PYPROJECT = "pyproject.toml"
 SECTION = "clean-reports"
-OUTPUT_FORMATS = ("text", "json", "github", "sarif", "junit")
+OUTPUT_FORMATS = ("text", "json", "github", "sarif", "junit", "explain")
 DEFAULT_EXCLUDE = (
     ".git",
     ".hg",
@@ -58,6 +58,8 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_removal: float = 30.0
+    regex_timeout: float = 10.0
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -79,6 +81,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "select": ("select", "strings"),
     "ignore": ("ignore", "strings"),
     "per-file-ignores": ("per_file_ignores", "table"),
+    "max-removal": ("max_removal", "percent"),
+    "regex-timeout": ("regex_timeout", "seconds"),
 }
 
 
@@ -158,6 +162,14 @@ def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
         if not isinstance(raw, str) or not raw:
             raise ConfigError(f"{where} must be a path")
         return root / raw
+    if kind in ("percent", "seconds"):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise ConfigError(f"{where} must be a number")
+        if kind == "percent" and not 0 <= raw <= 100:
+            raise ConfigError(f"{where} must be a percentage from 0 to 100")
+        if kind == "seconds" and raw <= 0:
+            raise ConfigError(f"{where} must be a positive number of seconds")
+        return float(raw)
     if kind == "format":
         if raw not in OUTPUT_FORMATS:
             raise ConfigError(f"{where} must be one of {', '.join(OUTPUT_FORMATS)}")

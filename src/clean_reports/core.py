@@ -4,9 +4,9 @@ Nothing here touches a file, an encoding or the terminal, so every other part of
 tool (the CLI, the in-place writer, a future distributed engine) shares one definition
 of "clean". The steps are:
 
-1. every rule runs on the :mod:`view <clean_reports.view>` of the text; each match is
-   mapped back to original offsets and claims a span (a ``line`` rule claims the whole
-   lines it touches);
+1. every rule runs on the :mod:`view <clean_reports.view>` of the text (normalised unless
+   the rule opts out); each match is mapped back to original offsets and claims a span
+   (a ``line`` rule claims the whole lines it touches);
 2. a match inside another claim is dropped, so one watermark is reported once;
 3. span removals also take the whitespace between them and the line's edge, and a line
    left blank by removals goes as a whole;
@@ -24,10 +24,20 @@ from typing import NamedTuple
 
 import regex
 
+from .errors import RuleTimeout
 from .rules import Removal, Rule
-from .view import make_view
+from .view import View, normalized_view, plain_view
+
+DEFAULT_TIMEOUT = 10.0
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+# Whitespace and invisible format characters (zero-width spaces, joiners…): nothing a
+# reader sees, so a line of them is blank and they go with a removal at a line's edge.
+_BLANK = regex.compile(r"[\s\p{Cf}]*")
+
+
+def _is_blank(text: str, start: int = 0, end: int | None = None) -> bool:
+    return _BLANK.fullmatch(text, start, len(text) if end is None else end) is not None
 
 
 class Line(NamedTuple):
@@ -43,7 +53,8 @@ class Match:
     """One finding: a rule matched ``text`` at original offsets ``[start, end)``.
 
     Positions are 1-based lines and columns counted in characters; ``end_column`` is the
-    column just after the last matched character on ``end_line``.
+    column just after the last matched character on ``end_line``. ``normalized`` is what
+    the rule saw: the match in the normalised view.
     """
 
     rule_id: str
@@ -55,6 +66,7 @@ class Match:
     column: int
     end_line: int
     end_column: int
+    normalized: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ class _Claim(NamedTuple):
     rule: Rule
     match_start: int
     match_end: int
+    seen: str
 
 
 def split_lines(text: str) -> list[Line]:
@@ -99,9 +112,15 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def find(text: str, rules: Sequence[Rule]) -> tuple[Match, ...]:
-    """Every watermark in ``text``, in document order, without deciding what to cut."""
-    claims = _claims(text, rules)
+def find(
+    text: str, rules: Sequence[Rule], *, timeout: float | None = DEFAULT_TIMEOUT
+) -> tuple[Match, ...]:
+    """Every watermark in ``text``, in document order, without deciding what to cut.
+
+    ``timeout`` bounds each rule's time on the text (seconds); past it,
+    :class:`~clean_reports.errors.RuleTimeout` is raised.
+    """
+    claims = _claims(text, rules, timeout)
     if not claims:
         return ()
     lines = split_lines(text)
@@ -109,9 +128,11 @@ def find(text: str, rules: Sequence[Rule]) -> tuple[Match, ...]:
     return tuple(_to_match(text, lines, starts, claim) for claim in claims)
 
 
-def clean(text: str, rules: Sequence[Rule]) -> CleanResult:
+def clean(
+    text: str, rules: Sequence[Rule], *, timeout: float | None = DEFAULT_TIMEOUT
+) -> CleanResult:
     """Remove what ``rules`` match from ``text``; see the module docstring for the shape."""
-    claims = _claims(text, rules)
+    claims = _claims(text, rules, timeout)
     if not claims:
         return CleanResult(text, (), ())
     lines = split_lines(text)
@@ -139,10 +160,10 @@ def clean(text: str, rules: Sequence[Rule]) -> CleanResult:
         line = lines[index]
         kept = _merge(_to_edge(text, line, span) for span in _merge(spans))
         remainder = _remainder(text, line.start, line.content_end, kept)
-        if remainder.strip():
-            edits[index] = kept
-        else:
+        if _is_blank(remainder):
             emptied.add(index)
+        else:
+            edits[index] = kept
 
     dropped = _collapse_blank_runs(text, lines, emptied, edits)
     removed = _merge(
@@ -152,14 +173,21 @@ def clean(text: str, rules: Sequence[Rule]) -> CleanResult:
     return CleanResult(_remainder(text, 0, len(text), removed), matches, tuple(removed))
 
 
-def _claims(text: str, rules: Sequence[Rule]) -> list[_Claim]:
+def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Claim]:
     """Run every rule and keep the matches that no earlier, larger claim already covers."""
-    view = make_view(text)
+    views: dict[bool, View] = {}
     raw: list[_Claim] = []
     lines: list[Line] | None = None
     starts: list[int] = []
     for order, rule in enumerate(rules):
-        for found in rule.pattern.finditer(view.text):
+        view = views.get(rule.normalize)
+        if view is None:
+            view = views[rule.normalize] = (normalized_view if rule.normalize else plain_view)(text)
+        try:
+            found_all = list(rule.pattern.finditer(view.text, timeout=timeout))
+        except TimeoutError:
+            raise RuleTimeout(rule.id, timeout or 0) from None
+        for found in found_all:
             if found.end() == found.start():
                 continue
             start, end = view.original_span(found.start(), found.end())
@@ -171,7 +199,7 @@ def _claims(text: str, rules: Sequence[Rule]) -> list[_Claim]:
                 claim_start = lines[_line_index(starts, start)].start
                 claim_end = lines[_line_index(starts, max(start, end - 1))].content_end
                 claim_end = max(claim_end, end)
-            raw.append(_Claim(claim_start, claim_end, order, rule, start, end))
+            raw.append(_Claim(claim_start, claim_end, order, rule, start, end, found.group()))
     raw.sort(key=lambda claim: (claim.start, -claim.end, claim.order))
     kept: list[_Claim] = []
     reach = -1
@@ -196,6 +224,7 @@ def _to_match(text: str, lines: list[Line], starts: list[int], claim: _Claim) ->
         column=claim.match_start - lines[first].start + 1,
         end_line=last + 1,
         end_column=claim.match_end - lines[last].start + 1,
+        normalized=claim.seen,
     )
 
 
@@ -210,13 +239,13 @@ def _to_edge(text: str, line: Line, span: tuple[int, int]) -> tuple[int, int]:
     dangling at that edge, so it goes too; text on the other side is kept as it is.
     """
     start, end = span
-    if not text[line.start : start].strip():
+    if _is_blank(text, line.start, start):
         start = line.start
-        while end < line.content_end and text[end].isspace():
+        while end < line.content_end and _is_blank(text, end, end + 1):
             end += 1
-    if not text[end : line.content_end].strip():
+    if _is_blank(text, end, line.content_end):
         end = line.content_end
-        while start > line.start and text[start - 1].isspace():
+        while start > line.start and _is_blank(text, start - 1, start):
             start -= 1
     return start, end
 
@@ -234,11 +263,13 @@ def _collapse_blank_runs(
     count = len(lines)
     index = 0
     while index < count:
-        if index not in emptied and not _is_blank(text, lines[index], edits, index):
+        if index not in emptied and not _untouched_blank(text, lines[index], edits, index):
             index += 1
             continue
         run_start = index
-        while index < count and (index in emptied or _is_blank(text, lines[index], edits, index)):
+        while index < count and (
+            index in emptied or _untouched_blank(text, lines[index], edits, index)
+        ):
             index += 1
         run = range(run_start, index)
         if not any(i in emptied for i in run):
@@ -251,8 +282,10 @@ def _collapse_blank_runs(
     return dropped
 
 
-def _is_blank(text: str, line: Line, edits: dict[int, list[tuple[int, int]]], index: int) -> bool:
-    return index not in edits and not text[line.start : line.content_end].strip()
+def _untouched_blank(
+    text: str, line: Line, edits: dict[int, list[tuple[int, int]]], index: int
+) -> bool:
+    return index not in edits and _is_blank(text, line.start, line.content_end)
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -48,6 +48,30 @@ class FileFailure(CleanReportsError):
         self.reason = reason
 
 
+class RuleTimeout(FileFailure):
+    """A rule ran past its time limit on one file (a pattern that backtracks badly)."""
+
+    def __init__(self, rule_id: str, seconds: float) -> None:
+        super().__init__(
+            "clean",
+            f"rule {rule_id!r} timed out after {seconds:g} s; its pattern may backtrack "
+            "catastrophically",
+        )
+        self.rule_id = rule_id
+
+
+class RemovalGuard(FileFailure):
+    """The rules would remove too much of a file: a bad rule must not wipe a corpus."""
+
+    def __init__(self, share: float, limit: float) -> None:
+        super().__init__(
+            "guard",
+            f"the rules would remove {share:.0%} of the non-blank text (limit {limit:.0%}, "
+            "--max-removal); file left as it was",
+        )
+        self.share = share
+
+
 def exit_code(*, failed: int, findings: int, findings_fail: bool) -> ExitCode:
     """Map the outcome of a run to its exit status.
 

@@ -254,12 +254,29 @@ def render_junit(results: Sequence[FileResult], **_: Any) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
+def render_explain(results: Sequence[FileResult], totals: RunTotals, **_: Any) -> str:
+    """``--explain``: per file, each match with its rule, place, original and normalised text."""
+    lines: list[str] = []
+    for result in results:
+        if not result.matches:
+            continue
+        lines.append(result.path)
+        for match in result.matches:
+            place = f"{match.line}:{match.column}-{match.end_line}:{match.end_column}"
+            lines.append(f"  {place}  {match.rule_id}  {match.description}")
+            lines.append(f"    original:   {match.text!r}")
+            lines.append(f"    normalised: {match.normalized!r}")
+    lines.append(check_total(totals))
+    return "\n".join(lines) + "\n"
+
+
 RENDERERS: dict[str, Callable[..., str]] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
     "sarif": render_sarif,
     "junit": render_junit,
+    "explain": render_explain,
 }
 
 

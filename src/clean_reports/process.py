@@ -12,11 +12,28 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .core import CleanResult, Match, clean, find
+import regex
+
+from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, find
 from .decode import Decoded, decode
 from .diff import unified_diff
 from .encode import splice, to_utf8
+from .errors import RemovalGuard
 from .rules import Rule
+
+_BLANK = regex.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits of a run.
+
+    ``max_removal`` is the largest share (0–1) of a file's non-blank characters the rules
+    may remove before the file is refused; ``timeout`` bounds each rule's time per file.
+    """
+
+    max_removal: float = 0.30
+    timeout: float | None = DEFAULT_TIMEOUT
 
 
 class Mode(enum.Enum):
@@ -52,10 +69,29 @@ class CleanedBytes:
         return splice(self.data, self.decoded, self.result.removed, self.result.text)
 
 
-def clean_bytes(data: bytes, rules: Sequence[Rule]) -> CleanedBytes:
-    """Decode ``data`` (BOM, UTF-8, chardet) and clean it; raises ``FileFailure`` if it can't."""
+def clean_bytes(data: bytes, rules: Sequence[Rule], limits: Limits | None = None) -> CleanedBytes:
+    """Decode ``data`` (BOM, UTF-8, chardet) and clean it; raises ``FileFailure`` if it can't.
+
+    With ``limits``, a rule past its time limit or a removal larger than the guard allows
+    raises too (:class:`~clean_reports.errors.RuleTimeout`, :class:`RemovalGuard`).
+    """
     decoded = decode(data)
-    return CleanedBytes(data, decoded, clean(decoded.text, rules))
+    if limits is None:
+        return CleanedBytes(data, decoded, clean(decoded.text, rules))
+    result = clean(decoded.text, rules, timeout=limits.timeout)
+    check_removal(decoded.text, result, limits.max_removal)
+    return CleanedBytes(data, decoded, result)
+
+
+def check_removal(text: str, result: CleanResult, limit: float) -> None:
+    """Raise :class:`RemovalGuard` if ``result`` removes over ``limit`` of the non-blank text."""
+    if not result.changed:
+        return
+    total = len(_BLANK.sub("", text))
+    removed = sum(len(_BLANK.sub("", text[start:end])) for start, end in result.removed)
+    share = removed / total if total else 0.0
+    if share > limit:
+        raise RemovalGuard(share, limit)
 
 
 @dataclass(frozen=True)
@@ -82,20 +118,27 @@ class Processed:
 
 
 def process(
-    data: bytes, rules: Sequence[Rule], mode: Mode, label: str, *, filter_output: bool = False
+    data: bytes,
+    rules: Sequence[Rule],
+    mode: Mode,
+    label: str,
+    *,
+    limits: Limits = Limits(),
+    filter_output: bool = False,
 ) -> Processed:
     """Run one file's bytes through the pipeline for ``mode``; ``label`` heads its diff.
 
     ``filter_output`` asks for the bytes to write even when nothing changed, in the
-    original encoding: what reading stdin and writing stdout needs.
+    original encoding: what reading stdin and writing stdout needs. ``--check`` only
+    finds, so the removal guard does not apply to it.
     """
     if mode is Mode.CHECK:
         decoded = decode(data)
-        matches = find(decoded.text, rules)
+        matches = find(decoded.text, rules, timeout=limits.timeout)
         return Processed(
             decoded.encoding, bool(decoded.bom), decoded.newline, matches, chars_removed=None
         )
-    cleaned = clean_bytes(data, rules)
+    cleaned = clean_bytes(data, rules, limits)
     decoded, result = cleaned.decoded, cleaned.result
     diff = None
     if result.changed and mode in (Mode.OUT_DIR, Mode.DIFF):

@@ -117,7 +117,7 @@ class Reporter:
                 self.stdout.write(report)
         if self.stream_text:
             self.stdout.write(check_total(totals) + "\n")
-        elif not self.quiet and self.output_format != "text":
+        elif not self.quiet and self.output_format not in ("text", "explain"):
             self.stderr.print(check_total(totals))
 
 

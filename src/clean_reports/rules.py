@@ -21,10 +21,11 @@ import regex
 import yaml
 
 from .errors import RuleError
+from .view import normalize_pattern
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-_RULE_KEYS = {"id", "description", "pattern", "remove", "examples"}
+_RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "examples"}
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
 _FILE_KEYS = {"description", "rules"}
 
@@ -63,10 +64,14 @@ class Rule:
     remove: Removal
     source: str
     examples: Examples = Examples()
+    normalize: bool = True
 
 
-def compile_pattern(text: str) -> regex.Pattern[str]:
-    """Compile a rule pattern the way every rule is compiled (MULTILINE, regex V0)."""
+def compile_pattern(text: str, *, normalize: bool = True) -> regex.Pattern[str]:
+    """Compile a rule pattern: MULTILINE, and for a normalised rule (the default) the
+    pattern normalised like the view and IGNORECASE (see :mod:`clean_reports.view`)."""
+    if normalize:
+        return regex.compile(normalize_pattern(text), regex.MULTILINE | regex.IGNORECASE)
     return regex.compile(text, regex.MULTILINE)
 
 
@@ -166,10 +171,13 @@ def _parse_rule(entry: Any, source: str, index: int) -> Rule:
     raw_pattern = entry.get("pattern")
     if not isinstance(raw_pattern, str) or not raw_pattern.strip():
         raise RuleError(source, "'pattern' must be a non-empty string", rule_id)
+    normalize = entry.get("normalize", True)
+    if not isinstance(normalize, bool):
+        raise RuleError(source, "'normalize' must be true or false", rule_id)
     try:
         # A YAML block scalar (`pattern: |`) ends in a line break nobody means to match;
         # a pattern that needs one at its end writes the escape `\n`.
-        pattern = compile_pattern(raw_pattern.rstrip("\r\n"))
+        pattern = compile_pattern(raw_pattern.rstrip("\r\n"), normalize=normalize)
     except regex.error as exc:
         raise RuleError(source, f"invalid pattern: {exc}", rule_id) from exc
     if pattern.fullmatch(""):
@@ -181,7 +189,7 @@ def _parse_rule(entry: Any, source: str, index: int) -> Rule:
         message = f"'remove' must be 'span' or 'line', not {remove_value!r}"
         raise RuleError(source, message, rule_id) from None
     examples = _parse_examples(entry.get("examples"), source, rule_id)
-    return Rule(rule_id, description.strip(), pattern, remove, source, examples)
+    return Rule(rule_id, description.strip(), pattern, remove, source, examples, normalize)
 
 
 def _parse_examples(raw: Any, source: str, rule_id: str) -> Examples:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError, FileFailure
-from .process import Mode, Processed, process
+from .process import Limits, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
 from .selection import RuleSelector
 from .walk import SkipReporter, Source, WalkOptions, walk
@@ -31,6 +31,7 @@ class RunOptions:
     mode: Mode
     out_dir: Path | None = None
     walk: WalkOptions = field(default_factory=WalkOptions)
+    limits: Limits = field(default_factory=Limits)
 
 
 def run(
@@ -86,7 +87,7 @@ def _run_one(source: Source, options: RunOptions, claimed: dict[Path, str]) -> F
         data = _read(source.path)
         label = source.relative.as_posix() if target is not None else display
         rules = options.selector.for_path(source.path)
-        processed = process(data, rules, options.mode, label)
+        processed = process(data, rules, options.mode, label, limits=options.limits)
         if target is not None:
             _write_out(target, processed)
         elif options.mode is Mode.IN_PLACE and processed.output is not None:
@@ -113,7 +114,7 @@ def _result(path: str, processed: Processed, target: Path | None, mode: Mode) ->
 
 
 def run_stdin(
-    data: bytes, name: str, selector: RuleSelector, mode: Mode
+    data: bytes, name: str, selector: RuleSelector, mode: Mode, limits: Limits
 ) -> tuple[FileResult, bytes | None]:
     """Clean text read from standard input: the result, and the bytes for standard output.
 
@@ -122,7 +123,8 @@ def run_stdin(
     """
     filter_output = mode in (Mode.OUT_DIR, Mode.IN_PLACE)
     try:
-        processed = process(data, selector.for_path(name), mode, name, filter_output=filter_output)
+        rules = selector.for_path(name)
+        processed = process(data, rules, mode, name, limits=limits, filter_output=filter_output)
     except FileFailure as failure:
         return FileResult(name, Status.FAILED, reason=str(failure)), None
     return _result(name, processed, None, mode), processed.output

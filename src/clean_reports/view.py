@@ -1,54 +1,181 @@
 """The text that rules see, and the way back to the original.
 
-Rules are written once, against a tidy form of the text (today: every line ending is
-``"\\n"``), yet what is removed must be exactly the original characters. A :class:`View`
-is that tidy text plus an offset map, so a match on the view maps to a span of the
-original. Later normalisations (width, invisible characters, script) extend this module
-without touching the rules or the core.
+Resellers and copy-paste chains disguise watermarks: full-width letters (ＱＱ２０６),
+spaced-out or zero-width-split characters (酷 乐 文 行, 酷\u200b乐), traditional
+characters (酷樂文行), padding with ideographic or no-break spaces. Rules are written
+once, in plain form, and run on a **normalised view** of the document:
+
+- every line break is ``"\\n"``;
+- invisible format characters (Unicode Cf: zero-width spaces and joiners, word joiner,
+  BOM, bidi marks, soft hyphen…) and horizontal whitespace (spaces, tabs, ideographic
+  and no-break spaces) are dropped, so a rule tolerates them between any two characters;
+- compatibility forms become their plain form (NFKC), where that is one character:
+  full-width letters, digits and punctuation become ASCII (``，`` → ``,``);
+- traditional characters become simplified (OpenCC ``t2s``);
+- case is ignored by compiling normalised rules with IGNORECASE.
+
+The view keeps, for each of its characters, the span of the original it came from, so
+a match maps back to exactly the original characters, nothing around them. Patterns of
+normalised rules go through the same normalisation (:func:`normalize_pattern`).
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
-_LINE_BREAK = regex.compile(r"\r\n?")
+_LINE_BREAK = regex.compile(r"(\r\n?)")
+_DROPPED = regex.compile(r"(\r\n?)|[\p{Cf}\p{Zs}\t]+")
+_HORIZONTAL = regex.compile(r"[\p{Cf}\p{Zs}\t]")
+_REGEX_SPECIAL = frozenset("\\.^$*+?{}[]()|#-&~")
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20))
 
 
 @dataclass(frozen=True)
 class View:
-    """``text`` as rules see it; ``offsets[i]`` is where view character ``i`` starts originally.
+    """``text`` as rules see it, with the original span of each of its characters.
 
-    ``offsets`` has one entry more than ``text`` (the original's length), so a view span
-    ``[start, end)`` maps to ``[offsets[start], offsets[end])``. ``None`` means the view
-    is the original itself, the common case, which costs nothing.
+    View character ``i`` stands for ``original[starts[i]:ends[i]]`` (two characters for a
+    CRLF, one otherwise). ``None`` arrays mean the view is the original itself.
     """
 
     text: str
-    offsets: array[int] | None = None
+    starts: array[int] | None = None
+    ends: array[int] | None = None
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a view span back to the original text."""
-        if self.offsets is None:
+        """Map a non-empty view span back to the original text."""
+        if self.starts is None or self.ends is None:
             return start, end
-        return self.offsets[start], self.offsets[end]
+        return self.starts[start], self.ends[end - 1]
 
 
-def make_view(original: str) -> View:
-    """Build the view of ``original``: CRLF and lone CR become LF."""
+def plain_view(original: str) -> View:
+    """The view for rules that opt out of normalisation: CRLF and lone CR become LF."""
     if "\r" not in original:
         return View(original)
-    offsets: array[int] = array("q")
+    return _build(original, _LINE_BREAK, normalise=False)
+
+
+def normalized_view(original: str) -> View:
+    """The normalised view described in the module docstring."""
+    return _build(original, _DROPPED, normalise=True)
+
+
+def _build(original: str, dropped: regex.Pattern[str], *, normalise: bool) -> View:
     pieces: list[str] = []
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
     position = 0
-    for brk in _LINE_BREAK.finditer(original):
-        start, end = brk.span()
+    for found in dropped.finditer(original):
+        start, end = found.span()
         pieces.append(original[position:start])
-        pieces.append("\n")
-        offsets.extend(range(position, start + 1))
+        starts.extend(range(position, start))
+        ends.extend(range(position + 1, start + 1))
+        if found.group(1):  # a line break stays, as one "\n"; the rest is dropped
+            pieces.append("\n")
+            starts.append(start)
+            ends.append(end)
         position = end
     pieces.append(original[position:])
-    offsets.extend(range(position, len(original) + 1))
-    return View("".join(pieces), offsets)
+    starts.extend(range(position, len(original)))
+    ends.extend(range(position + 1, len(original) + 1))
+    text = "".join(pieces)
+    if normalise:
+        text = to_simplified(text.translate(_nfkc_table()))
+    return View(text, starts, ends)
+
+
+@functools.cache
+def _nfkc_table() -> dict[int, str]:
+    """Every character whose NFKC form is one other character (length-preserving NFKC)."""
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        normal = unicodedata.normalize("NFKC", char)
+        if normal != char and len(normal) == 1:
+            table[code] = normal
+    return table
+
+
+@functools.cache
+def _converter() -> Any:
+    import opencc  # a C++ extension: loaded only once a text needs it
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _traditional() -> re.Pattern[str]:
+    """A character class of every character ``t2s`` changes on its own."""
+    chars = "".join(chr(code) for low, high in _CJK_RANGES for code in range(low, high))
+    converted = _converter().convert(chars)
+    changed = {a for a, b in zip(chars, converted, strict=True) if a != b}
+    return re.compile("[" + "".join(sorted(changed)) + "]")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional characters made simplified, never changing its length.
+
+    OpenCC converts phrases, which may change the length in rare cases; a line whose
+    length would change is converted character by character instead, so the view keeps
+    its one-to-one map to the original.
+    """
+    if not _traditional().search(text):
+        return text
+    converter = _converter()
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return str(converted)
+    lines = []
+    for line in text.split("\n"):
+        simple = converter.convert(line)
+        if len(simple) != len(line):
+            simple = "".join(
+                c if len(c) == 1 else ch
+                for ch, c in zip(line, map(converter.convert, line), strict=True)
+            )
+        lines.append(simple)
+    return "\n".join(lines)
+
+
+def normalize_pattern(pattern: str) -> str:
+    """Normalise a rule pattern the way the view is normalised, keeping it a valid regex.
+
+    Traditional characters become simplified, compatibility forms their plain form (a
+    full-width ``（`` becomes an escaped ``\\(``, still a literal), and literal spaces
+    and invisible characters outside character classes go, as they do in the view.
+    """
+    pattern = to_simplified(pattern)
+    table = _nfkc_table()
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        plain = table.get(ord(char), char)
+        if escaped:
+            out.append(plain)
+            escaped = False
+            continue
+        if char == "\\":
+            out.append(char)
+            escaped = True
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif not in_class and _HORIZONTAL.match(char):
+            continue
+        if plain != char and plain in _REGEX_SPECIAL:
+            out.append("\\" + plain)
+        else:
+            out.append(plain)
+    return "".join(out)
