@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fixtures" / "seeds"
 EXPECTED = ROOT / "fixtures" / "expected"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
+sys.path.insert(0, str(ROOT / "bench"))  # bench/disguise.py: disguises shared with the benchmarks
 
 
 @pytest.fixture(scope="session")

@@ -203,9 +203,7 @@ def test_check_on_clean_files_exits_zero() -> None:
 # --- --diff --------------------------------------------------------------------------------
 
 
-def test_diff_prints_diffs_and_writes_nothing(
-    seeds: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_diff_prints_diffs_and_writes_nothing(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(seeds.parent)
     monkeypatch.chdir(seeds.parent)
     result = invoke("--diff", "seeds")

@@ -152,3 +152,8 @@ def test_split_lines() -> None:
         ("d", ""),
     ]
     assert split_lines("") == []
+
+
+def test_spans_brought_to_the_edge_by_a_neighbour_take_their_whitespace_too() -> None:
+    text = f"标题\u3000\u3000{WM}\u3000{WM}\n"
+    assert clean(text, RULES).text == "标题\n"

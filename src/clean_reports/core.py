@@ -158,7 +158,12 @@ def clean(
         if index in emptied:
             continue
         line = lines[index]
-        kept = _merge(_to_edge(text, line, span) for span in _merge(spans))
+        kept = _merge(spans)
+        while True:  # widening one span can bring its neighbour to the edge: repeat
+            widened = _merge(_to_edge(text, line, span) for span in kept)
+            if widened == kept:
+                break
+            kept = widened
         remainder = _remainder(text, line.start, line.content_end, kept)
         if _is_blank(remainder):
             emptied.add(index)
