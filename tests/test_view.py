@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clean_reports.view import normalize_pattern, normalized_view, plain_view, to_simplified
 
@@ -11,7 +13,7 @@ from clean_reports.view import normalize_pattern, normalized_view, plain_view, t
 def test_plain_view_without_carriage_returns_is_the_text_itself() -> None:
     view = plain_view("一\n二\n")
     assert view.text == "一\n二\n"
-    assert view.starts is None
+    assert view.view_starts == []
     assert view.original_span(1, 3) == (1, 3)
 
 
@@ -53,11 +55,17 @@ def test_normalised_view(original: str, normal: str) -> None:
 )
 def test_every_view_character_maps_back_to_its_original(original: str) -> None:
     view = normalized_view(original)
-    assert view.starts is not None and view.ends is not None
-    assert len(view.starts) == len(view.ends) == len(view.text)
+    covered = 0
     for index, char in enumerate(view.text):
-        source = original[view.starts[index] : view.ends[index]]
-        assert normalized_view(source).text == char
+        start, end = view.original_span(index, index + 1)
+        assert start >= covered  # in order, never overlapping
+        covered = end
+        assert normalized_view(original[start:end]).text == char
+    # what lies between mapped characters was dropped: blank or invisible
+    assert normalized_view(original).text == "".join(
+        normalized_view(original[slice(*view.original_span(i, i + 1))]).text
+        for i in range(len(view.text))
+    )
 
 
 def test_a_view_span_maps_to_exactly_the_matched_characters() -> None:
@@ -92,3 +100,17 @@ def test_to_simplified_keeps_the_length() -> None:
 def test_normalize_pattern(pattern: str, normal: str) -> None:
     assert normalize_pattern(pattern) == normal
     regex.compile(normal)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from("酷樂文行 \u3000\u00a0\u200b\u200d\ufeff\r\n\tＱq１,，。")
+    )
+)
+def test_view_spans_map_back_for_any_text(text: str) -> None:
+    view = normalized_view(text)
+    for start in range(len(view.text)):
+        for end in range(start + 1, min(len(view.text), start + 6) + 1):
+            o_start, o_end = view.original_span(start, end)
+            assert normalized_view(text[o_start:o_end]).text == view.text[start:end]

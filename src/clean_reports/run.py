@@ -142,10 +142,10 @@ def _claim(target: Path, source: Source, claimed: dict[Path, str]) -> None:
 
 def _write_out(target: Path, processed: Processed) -> None:
     assert processed.output is not None
-    atomic_write(target, processed.output)
+    atomic_write(target, processed.output, durable=False)
     diff_path = target.with_name(target.name + DIFF_SUFFIX)
     if processed.diff is not None:
-        atomic_write(diff_path, processed.diff.encode("utf-8"))
+        atomic_write(diff_path, processed.diff.encode("utf-8"), durable=False)
     else:
         remove_if_present(diff_path)
 

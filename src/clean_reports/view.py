@@ -22,10 +22,9 @@ normalised rules go through the same normalisation (:func:`normalize_pattern`).
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
-from array import array
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
@@ -34,26 +33,43 @@ _LINE_BREAK = regex.compile(r"(\r\n?)")
 _DROPPED = regex.compile(r"(\r\n?)|[\p{Cf}\p{Zs}\t]+")
 _HORIZONTAL = regex.compile(r"[\p{Cf}\p{Zs}\t]")
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]()|#-&~")
-_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20))
 
 
 @dataclass(frozen=True)
 class View:
-    """``text`` as rules see it, with the original span of each of its characters.
+    """``text`` as rules see it, and the map back to the original.
 
-    View character ``i`` stands for ``original[starts[i]:ends[i]]`` (two characters for a
-    CRLF, one otherwise). ``None`` arrays mean the view is the original itself.
+    The view is a sequence of segments, each starting at view index ``view_starts[k]``
+    and original index ``origin_starts[k]``: a run of kept characters (one view character
+    per original character) or a line break (one ``"\n"`` standing for the
+    ``break_lengths[k]`` characters of a CR, LF or CRLF; 0 marks a run). Dropped
+    characters lie between segments. No segments means the view maps one to one.
+    Storing segments rather than a position per character keeps the map as small as the
+    number of lines and dropped runs.
     """
 
     text: str
-    starts: array[int] | None = None
-    ends: array[int] | None = None
+    view_starts: list[int] = field(default_factory=list)
+    origin_starts: list[int] = field(default_factory=list)
+    break_lengths: list[int] = field(default_factory=list)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty view span back to the original text."""
-        if self.starts is None or self.ends is None:
-            return start, end
-        return self.starts[start], self.ends[end - 1]
+        return self._start_of(start), self._end_of(end - 1)
+
+    def _start_of(self, index: int) -> int:
+        if not self.view_starts:
+            return index
+        k = bisect_right(self.view_starts, index) - 1
+        return self.origin_starts[k] + index - self.view_starts[k]
+
+    def _end_of(self, index: int) -> int:
+        if not self.view_starts:
+            return index + 1
+        k = bisect_right(self.view_starts, index) - 1
+        if self.break_lengths[k]:
+            return self.origin_starts[k] + self.break_lengths[k]
+        return self.origin_starts[k] + index - self.view_starts[k] + 1
 
 
 def plain_view(original: str) -> View:
@@ -70,26 +86,35 @@ def normalized_view(original: str) -> View:
 
 def _build(original: str, dropped: regex.Pattern[str], *, normalise: bool) -> View:
     pieces: list[str] = []
-    starts: array[int] = array("q")
-    ends: array[int] = array("q")
-    position = 0
+    view = View("")
+    at_view = position = 0
+
+    def segment(origin: int, length: int, break_length: int) -> None:
+        nonlocal at_view
+        view.view_starts.append(at_view)
+        view.origin_starts.append(origin)
+        view.break_lengths.append(break_length)
+        at_view += length
+
     for found in dropped.finditer(original):
         start, end = found.span()
-        pieces.append(original[position:start])
-        starts.extend(range(position, start))
-        ends.extend(range(position + 1, start + 1))
+        if start > position:
+            pieces.append(original[position:start])
+            segment(position, start - position, 0)
         if found.group(1):  # a line break stays, as one "\n"; the rest is dropped
             pieces.append("\n")
-            starts.append(start)
-            ends.append(end)
+            segment(start, 1, end - start)
         position = end
-    pieces.append(original[position:])
-    starts.extend(range(position, len(original)))
-    ends.extend(range(position + 1, len(original) + 1))
-    text = "".join(pieces)
+    if position == 0:  # nothing dropped, no CR: the view maps one to one
+        text = original
+    else:
+        if position < len(original):
+            pieces.append(original[position:])
+            segment(position, len(original) - position, 0)
+        text = "".join(pieces)
     if normalise:
         text = to_simplified(text.translate(_nfkc_table()))
-    return View(text, starts, ends)
+    return View(text, view.view_starts, view.origin_starts, view.break_lengths)
 
 
 @functools.cache
@@ -113,15 +138,6 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@functools.cache
-def _traditional() -> re.Pattern[str]:
-    """A character class of every character ``t2s`` changes on its own."""
-    chars = "".join(chr(code) for low, high in _CJK_RANGES for code in range(low, high))
-    converted = _converter().convert(chars)
-    changed = {a for a, b in zip(chars, converted, strict=True) if a != b}
-    return re.compile("[" + "".join(sorted(changed)) + "]")
-
-
 def to_simplified(text: str) -> str:
     """``text`` with traditional characters made simplified, never changing its length.
 
@@ -129,12 +145,10 @@ def to_simplified(text: str) -> str:
     length would change is converted character by character instead, so the view keeps
     its one-to-one map to the original.
     """
-    if not _traditional().search(text):
-        return text
     converter = _converter()
     converted = converter.convert(text)
     if len(converted) == len(text):
-        return str(converted)
+        return text if converted == text else str(converted)
     lines = []
     for line in text.split("\n"):
         simple = converter.convert(line)

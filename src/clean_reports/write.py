@@ -26,8 +26,15 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def atomic_write(path: Path, data: bytes, *, keep_mode_of: Path | None = None) -> None:
-    """Write ``data`` to ``path`` atomically; ``keep_mode_of`` copies that file's permissions."""
+def atomic_write(
+    path: Path, data: bytes, *, keep_mode_of: Path | None = None, durable: bool = True
+) -> None:
+    """Write ``data`` to ``path`` atomically; ``keep_mode_of`` copies that file's permissions.
+
+    The rename is atomic whatever happens to the process. ``durable`` also flushes the
+    data to disk before the rename, so the file survives a power cut too: what a report
+    rewritten in place needs, and what a clean copy that can be made again can skip.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666 & ~_UMASK
@@ -38,8 +45,9 @@ def atomic_write(path: Path, data: bytes, *, keep_mode_of: Path | None = None) -
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         temp.chmod(mode)
         temp.replace(path)
     except BaseException as exc:
