@@ -16,6 +16,7 @@ of "clean". The steps are:
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -100,6 +101,25 @@ class _Claim(NamedTuple):
     seen: str
 
 
+class _LineTable:
+    """The lines of a text, split on first use: a text without findings never needs them."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    @functools.cached_property
+    def lines(self) -> list[Line]:
+        return split_lines(self._text)
+
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
+    def index(self, offset: int) -> int:
+        """The index of the line holding ``offset``."""
+        return bisect_right(self._starts, offset) - 1
+
+
 def split_lines(text: str) -> list[Line]:
     """Split ``text`` into lines, recognising LF, CRLF and lone CR breaks."""
     lines: list[Line] = []
@@ -120,30 +140,26 @@ def find(
     ``timeout`` bounds each rule's time on the text (seconds); past it,
     :class:`~clean_reports.errors.RuleTimeout` is raised.
     """
-    claims = _claims(text, rules, timeout)
-    if not claims:
-        return ()
-    lines = split_lines(text)
-    starts = [line.start for line in lines]
-    return tuple(_to_match(text, lines, starts, claim) for claim in claims)
+    table = _LineTable(text)
+    return tuple(_to_match(text, table, claim) for claim in _claims(text, rules, timeout, table))
 
 
 def clean(
     text: str, rules: Sequence[Rule], *, timeout: float | None = DEFAULT_TIMEOUT
 ) -> CleanResult:
     """Remove what ``rules`` match from ``text``; see the module docstring for the shape."""
-    claims = _claims(text, rules, timeout)
+    table = _LineTable(text)
+    claims = _claims(text, rules, timeout, table)
     if not claims:
         return CleanResult(text, (), ())
-    lines = split_lines(text)
-    starts = [line.start for line in lines]
-    matches = tuple(_to_match(text, lines, starts, claim) for claim in claims)
+    lines = table.lines
+    matches = tuple(_to_match(text, table, claim) for claim in claims)
 
     emptied: set[int] = set()
     cuts: dict[int, list[tuple[int, int]]] = {}
     for claim in claims:
-        first = _line_index(starts, claim.start)
-        last = _line_index(starts, max(claim.start, claim.end - 1))
+        first = table.index(claim.start)
+        last = table.index(max(claim.start, claim.end - 1))
         for index in range(first, last + 1):
             line = lines[index]
             if claim.rule.remove is Removal.LINE:
@@ -178,12 +194,12 @@ def clean(
     return CleanResult(_remainder(text, 0, len(text), removed), matches, tuple(removed))
 
 
-def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Claim]:
+def _claims(
+    text: str, rules: Sequence[Rule], timeout: float | None, table: _LineTable
+) -> list[_Claim]:
     """Run every rule and keep the matches that no earlier, larger claim already covers."""
     views: dict[bool, View] = {}
     raw: list[_Claim] = []
-    lines: list[Line] | None = None
-    starts: list[int] = []
     for order, rule in enumerate(rules):
         view = views.get(rule.normalize)
         if view is None:
@@ -198,12 +214,8 @@ def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Cl
             start, end = view.original_span(found.start(), found.end())
             claim_start, claim_end = start, end
             if rule.remove is Removal.LINE:
-                if lines is None:
-                    lines = split_lines(text)
-                    starts = [line.start for line in lines]
-                claim_start = lines[_line_index(starts, start)].start
-                claim_end = lines[_line_index(starts, max(start, end - 1))].content_end
-                claim_end = max(claim_end, end)
+                claim_start = table.lines[table.index(start)].start
+                claim_end = max(table.lines[table.index(max(start, end - 1))].content_end, end)
             raw.append(_Claim(claim_start, claim_end, order, rule, start, end, found.group()))
     raw.sort(key=lambda claim: (claim.start, -claim.end, claim.order))
     kept: list[_Claim] = []
@@ -216,9 +228,10 @@ def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Cl
     return kept
 
 
-def _to_match(text: str, lines: list[Line], starts: list[int], claim: _Claim) -> Match:
-    first = _line_index(starts, claim.match_start)
-    last = _line_index(starts, max(claim.match_start, claim.match_end - 1))
+def _to_match(text: str, table: _LineTable, claim: _Claim) -> Match:
+    lines = table.lines
+    first = table.index(claim.match_start)
+    last = table.index(max(claim.match_start, claim.match_end - 1))
     return Match(
         rule_id=claim.rule.id,
         description=claim.rule.description,
@@ -231,10 +244,6 @@ def _to_match(text: str, lines: list[Line], starts: list[int], claim: _Claim) ->
         end_column=claim.match_end - lines[last].start + 1,
         normalized=claim.seen,
     )
-
-
-def _line_index(starts: list[int], offset: int) -> int:
-    return bisect_right(starts, offset) - 1
 
 
 def _to_edge(text: str, line: Line, span: tuple[int, int]) -> tuple[int, int]:
