@@ -12,6 +12,18 @@ from collections.abc import Callable
 import opencc
 
 FOOTER = "酷乐文行整理，咨询QQ206157060"
+# The banner block and members-only notice at the top of the seeds.
+BANNER = [
+    "仅供学习 禁止外传 用后删除",
+    "酷乐文行",
+    "自建平台、实时分享",
+    "根据实际需求和形式任务不断迭代",
+    "现在订阅立享前3年的所有权益和资料 ",
+    "【打击倒卖活动】",
+    "举报倒卖会员资料的人，举报成功免费赠送一年会员材料！",
+    "会员群：                      免费QQ群：         ",
+    "【会员资料仅供内部交流使用，严禁外传及用于商业用途，违者后果自负】",
+]
 INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 OTHER_INVISIBLE = ("\u00ad", "\u200e", "\u202a", "\u2061")
 

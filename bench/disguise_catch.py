@@ -21,21 +21,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from disguise import DISGUISES, FOOTER, PLACEMENTS, inject, other_number
+from disguise import BANNER, DISGUISES, FOOTER, PLACEMENTS, inject, other_number
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "fixtures" / "expected"
-BANNER = [
-    "仅供学习 禁止外传 用后删除",
-    "酷乐文行",
-    "自建平台、实时分享",
-    "根据实际需求和形式任务不断迭代",
-    "现在订阅立享前3年的所有权益和资料 ",
-    "【打击倒卖活动】",
-    "举报倒卖会员资料的人，举报成功免费赠送一年会员材料！",
-    "会员群：                      免费QQ群：         ",
-    "【会员资料仅供内部交流使用，严禁外传及用于商业用途，违者后果自负】",
-]
 # Disguises of one footer's wording; the banner keeps its words in those classes.
 FOOTER_ONLY = {"QQ：", "QQ:", "another QQ number", "【】 brackets"}
 

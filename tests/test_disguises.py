@@ -6,7 +6,7 @@ import random
 import unicodedata
 
 import pytest
-from disguise import DISGUISES, FOOTER, PLACEMENTS, inject, other_number
+from disguise import BANNER, DISGUISES, FOOTER, PLACEMENTS, inject, other_number
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,19 +56,6 @@ def test_footer_glued_to_a_paragraph_that_opens_with_a_year(shipped_rules) -> No
     assert clean(FOOTER + paragraph + "\n", shipped_rules).text == paragraph + "\n"
     wide = DISGUISES["full-width letters and digits"](FOOTER)
     assert clean(wide + paragraph + "\n", shipped_rules).text == paragraph + "\n"
-
-
-BANNER = [
-    "仅供学习 禁止外传 用后删除",
-    "酷乐文行",
-    "自建平台、实时分享",
-    "根据实际需求和形式任务不断迭代",
-    "现在订阅立享前3年的所有权益和资料 ",
-    "【打击倒卖活动】",
-    "举报倒卖会员资料的人，举报成功免费赠送一年会员材料！",
-    "会员群：                      免费QQ群：         ",
-    "【会员资料仅供内部交流使用，严禁外传及用于商业用途，违者后果自负】",
-]
 
 
 # Disguises of form; the footer's own variants (a colon after QQ, another number) are not
