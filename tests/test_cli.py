@@ -148,13 +148,13 @@ def test_a_file_that_cannot_be_decoded_fails_alone(seeds: Path, tmp_path: Path) 
     out = tmp_path / "out"
     result = invoke(seeds, "-o", out)
     assert result.exit_code == 2
-    assert f"error: {seeds / 'broken.txt'}: decode: contains NUL bytes" in result.stderr
+    assert f"error: {seeds / 'broken.txt'}: decode: binary file" in result.stderr
     assert not (out / "broken.txt").exists()
     for name in SEED_NAMES:
         assert (out / name).read_bytes() == (EXPECTED / name).read_bytes()
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     (broken,) = [r for r in summary["files"] if r["status"] == "failed"]
-    assert broken["reason"].startswith("decode: contains NUL bytes")
+    assert broken["reason"].startswith("decode: binary file")
     assert summary["totals"]["failed"] == 1
 
 

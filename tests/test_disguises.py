@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clean_reports.core import clean
-from clean_reports.process import Limits, Mode, process
+from clean_reports.process import FileOptions, Mode, process
 from clean_reports.view import to_simplified
 
 from conftest import EXPECTED, SEED_NAMES
@@ -26,12 +26,12 @@ PARAGRAPHS = sorted(
         if line.strip()
     }
 )
-NO_LIMIT = Limits(max_removal=1.0)
+NO_GUARD = FileOptions(max_removal=1.0)
 
 
 def cleaned(document: str, shipped_rules, encoding: str = "utf-8", newline: str = "\n") -> bytes:  # type: ignore[no-untyped-def]
     data = document.replace("\n", newline).encode(encoding)
-    processed = process(data, shipped_rules, Mode.IN_PLACE, "doc", limits=NO_LIMIT)
+    processed = process(data, shipped_rules, Mode.IN_PLACE, "doc", file_options=NO_GUARD)
     return data if processed.output is None else processed.output
 
 

@@ -198,7 +198,7 @@ def test_failed_files_appear_in_machine_formats(
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
     code, out, _ = check("--output-format", "github", "bin.txt")
     assert code == 2
-    assert out.startswith("::error file=bin.txt,title=clean-reports::decode: contains NUL bytes")
+    assert out.startswith("::error file=bin.txt,title=clean-reports::decode: binary file")
     code, out, _ = check("--output-format", "junit", "bin.txt")
     assert ET.fromstring(out).get("errors") == "1"
     code, out, _ = check("--output-format", "sarif", "bin.txt")

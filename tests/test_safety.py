@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from clean_reports.cli import cli
 from clean_reports.core import clean, find
 from clean_reports.errors import RemovalGuard, RuleTimeout
-from clean_reports.process import Limits, Mode, process
+from clean_reports.process import FileOptions, Mode, process
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, make_rules, write_rule
 
@@ -58,9 +58,17 @@ def test_guard_share_is_of_non_blank_characters(shipped_rules) -> None:  # type:
     # 20 characters of report, 22 of watermark, and blank lines that do not count.
     text = "一二三四五六七八九十一二三四五六七八九十\n\n\n\n\n\n酷乐文行整理，咨询QQ20615706012\n"
     with pytest.raises(RemovalGuard) as error:
-        process(text.encode(), shipped_rules, Mode.OUT_DIR, "x", limits=Limits(max_removal=0.4))
+        process(
+            text.encode(),
+            shipped_rules,
+            Mode.OUT_DIR,
+            "x",
+            file_options=FileOptions(max_removal=0.4),
+        )
     assert error.value.share == pytest.approx(22 / 42)
-    ok = process(text.encode(), shipped_rules, Mode.OUT_DIR, "x", limits=Limits(max_removal=0.55))
+    ok = process(
+        text.encode(), shipped_rules, Mode.OUT_DIR, "x", file_options=FileOptions(max_removal=0.55)
+    )
     assert ok.output == "一二三四五六七八九十一二三四五六七八九十\n".encode()
 
 

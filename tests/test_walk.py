@@ -84,11 +84,28 @@ def test_paths_show_as_given(tree: Path) -> None:
     assert first.path == tree / "a.txt"
 
 
-def test_symlinks_inside_a_tree_are_not_followed(tree: Path, tmp_path: Path) -> None:
+def test_symlinks_are_not_followed(tree: Path, tmp_path: Path) -> None:
     outside = touch(tmp_path / "outside" / "secret.txt")
+    (tree / "inside.txt").symlink_to(tree / "a.txt")
+    (tree / "insidedir").symlink_to(tree / "sub")
     (tree / "link.txt").symlink_to(outside)
     (tree / "linkdir").symlink_to(outside.parent)
-    assert not any("link" in name for name in relatives(tree))
+    (tree / "sub" / "loop").symlink_to(tree)
+    (tree / "gone.txt").symlink_to(tmp_path / "nothing-here.txt")
+    skipped: list[str] = []
+    sources = list(
+        walk([tree], WalkOptions(root=tree), lambda path, why: skipped.append(path.name))
+    )
+    taken = [str(s.relative) for s in sources if not s.error]
+    assert taken == ["a.txt", "b.txt", "out/old.txt", "sub/c.txt", "sub/deeper/d.txt"]
+    problems = {str(s.relative): s.error for s in sources if s.error}
+    assert problems == {
+        "gone.txt": "a dangling symbolic link",
+        "link.txt": "a symbolic link that leads out of the input tree; not followed",
+        "linkdir": "a symbolic link that leads out of the input tree; not followed",
+        "sub/loop": "a symbolic link loop (it points to a folder above it); not followed",
+    }
+    assert {"inside.txt", "insidedir"} <= set(skipped)
 
 
 def git_repo(path: Path) -> Path:

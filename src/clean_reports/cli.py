@@ -15,10 +15,17 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .config import OUTPUT_FORMATS, Settings, find_repo_root, load_settings
+from .config import (
+    OUTPUT_ENCODINGS,
+    OUTPUT_FORMATS,
+    Settings,
+    check_codec,
+    find_repo_root,
+    load_settings,
+)
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
-from .process import Limits, Mode
+from .process import FileOptions, Mode
 from .report import Reporter, make_console, rules_listing
 from .results import RunTotals, Status
 from .rulecheck import verify_examples
@@ -44,6 +51,9 @@ _CONFIGURABLE = {
     "output_format": "output_format",
     "max_removal": "max_removal",
     "regex_timeout": "regex_timeout",
+    "max_size": "max_size",
+    "encoding": "encoding",
+    "output_encoding": "output_encoding",
 }
 
 
@@ -110,6 +120,24 @@ def _split(
     metavar="PERCENT",
     help="Refuse to write a file the rules would strip of more than PERCENT of its "
     "non-blank text.  [default: 30]",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Decode every file as NAME (e.g. gb18030, big5) instead of detecting it.",
+)
+@click.option(
+    "--output-encoding",
+    type=click.Choice(OUTPUT_ENCODINGS),
+    default="utf-8",
+    help="Encoding of clean copies: UTF-8, or each file's original one.  [default: utf-8]",
+)
+@click.option(
+    "--max-size",
+    type=click.FloatRange(0, min_open=True),
+    default=50.0,
+    metavar="MB",
+    help="Refuse files larger than this.  [default: 50]",
 )
 @click.option(
     "--regex-timeout",
@@ -183,9 +211,16 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
                 "no rules are active (check --no-default-rules, --select, --ignore)"
             )
         reporter = _reporter(settings, selector, mode, params)
-        limits = Limits(settings.max_removal / 100, settings.regex_timeout)
+        file_options = FileOptions(
+            settings.max_removal / 100,
+            settings.regex_timeout,
+            check_codec(settings.encoding) if settings.encoding else None,
+            settings.output_encoding == "original",
+        )
         if paths == (Path("-"),):
-            sys.exit(_stdin(selector, reporter, limits, params["stdin_filename"] or "-"))
+            max_size = int(settings.max_size * 1_000_000)
+            name = params["stdin_filename"] or "-"
+            sys.exit(_stdin(selector, reporter, file_options, name, max_size))
         options = RunOptions(
             paths,
             selector,
@@ -198,7 +233,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
                 gitignore=not settings.no_gitignore,
                 force_exclude=settings.force_exclude,
             ),
-            limits,
+            file_options,
+            int(settings.max_size * 1_000_000),
         )
         run(options, reporter.on_file, totals, reporter.on_skip)
         reporter.finish(totals)
@@ -254,10 +290,21 @@ def _reporter(
     )
 
 
-def _stdin(selector: RuleSelector, reporter: Reporter, limits: Limits, name: str) -> ExitCode:
+def _stdin(
+    selector: RuleSelector,
+    reporter: Reporter,
+    file_options: FileOptions,
+    name: str,
+    max_size: int,
+) -> ExitCode:
     """``clean-reports -``: a filter from stdin to stdout, or a check or diff of stdin."""
     mode = reporter.mode
-    result, output = run_stdin(sys.stdin.buffer.read(), name, selector, mode, limits)
+    data = sys.stdin.buffer.read(max_size + 1)
+    if len(data) > max_size:
+        raise CleanReportsError(
+            f"{name}: standard input is larger than the --max-size limit of {max_size / 1e6:g} MB"
+        )
+    result, output = run_stdin(data, name, selector, mode, file_options)
     totals = RunTotals()
     totals.add(result)
     if mode in (Mode.CHECK, Mode.DIFF):

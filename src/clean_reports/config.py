@@ -9,6 +9,7 @@ always beats the file. Keys are the long flag names.
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_removal: float = 30.0
     regex_timeout: float = 10.0
+    max_size: float = 50.0
+    encoding: str | None = None
+    output_encoding: str = "utf-8"
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -83,7 +87,11 @@ _KEYS: dict[str, tuple[str, str]] = {
     "per-file-ignores": ("per_file_ignores", "table"),
     "max-removal": ("max_removal", "percent"),
     "regex-timeout": ("regex_timeout", "seconds"),
+    "max-size": ("max_size", "megabytes"),
+    "encoding": ("encoding", "codec"),
+    "output-encoding": ("output_encoding", "output-encoding"),
 }
+OUTPUT_ENCODINGS = ("utf-8", "original")
 
 
 def find_repo_root(start: Path) -> Path | None:
@@ -162,14 +170,22 @@ def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
         if not isinstance(raw, str) or not raw:
             raise ConfigError(f"{where} must be a path")
         return root / raw
-    if kind in ("percent", "seconds"):
+    if kind in ("percent", "seconds", "megabytes"):
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise ConfigError(f"{where} must be a number")
         if kind == "percent" and not 0 <= raw <= 100:
             raise ConfigError(f"{where} must be a percentage from 0 to 100")
-        if kind == "seconds" and raw <= 0:
-            raise ConfigError(f"{where} must be a positive number of seconds")
+        if kind != "percent" and raw <= 0:
+            raise ConfigError(f"{where} must be a positive number")
         return float(raw)
+    if kind == "codec":
+        if not isinstance(raw, str):
+            raise ConfigError(f"{where} must be an encoding name")
+        return check_codec(raw, where)
+    if kind == "output-encoding":
+        if raw not in OUTPUT_ENCODINGS:
+            raise ConfigError(f"{where} must be one of {', '.join(OUTPUT_ENCODINGS)}")
+        return raw
     if kind == "format":
         if raw not in OUTPUT_FORMATS:
             raise ConfigError(f"{where} must be one of {', '.join(OUTPUT_FORMATS)}")
@@ -180,6 +196,14 @@ def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
     ):
         raise ConfigError(f'{where} must be a table of glob = ["RULE-ID", ...]')
     return tuple((glob, tuple(ids)) for glob, ids in raw.items())
+
+
+def check_codec(name: str, where: str = "--encoding") -> str:
+    """The Python codec name for ``name``, or a :class:`ConfigError`."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ConfigError(f"{where}: unknown encoding {name!r}") from None
 
 
 def _section(path: Path) -> Mapping[str, Any]:

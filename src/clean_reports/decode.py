@@ -1,10 +1,17 @@
 """Bytes to text: find the encoding, decode strictly, remember how to write it back.
 
-The order is fixed and cheap first: a byte-order mark decides; a NUL byte without one
-means binary (no report contains NUL); otherwise strict UTF-8 (most files); only then
-chardet. A GB2312 or GBK verdict decodes as GB18030, the
-superset that also covers the characters those two lack. Nothing is ever decoded
-lossily: a file that cannot be decoded exactly fails with the reason.
+The order is fixed and cheap first:
+
+1. a byte-order mark decides (UTF-8, UTF-16 and UTF-32, either byte order);
+2. NUL bytes without one mean UTF-16 without a BOM when exactly one byte order gives
+   plausible text, and a binary file otherwise (no report contains NUL);
+3. strict UTF-8, which most files are;
+4. chardet. A confident verdict (``STRONG``) is taken; a weak one only when, of the
+   encodings chardet considers, exactly one decodes the bytes. A GB2312 or GBK verdict
+   decodes as GB18030, the superset that also has the characters those two lack.
+
+Nothing is ever decoded lossily: a file that cannot be decoded exactly and unambiguously
+fails with the reason, and ``--encoding`` lets the user say what it is.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import codecs
 from dataclasses import dataclass
 
 import chardet
+import regex
 
 from .errors import FileFailure
 
@@ -24,12 +32,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Below this, chardet's verdict on a short or mixed file is a guess, and a wrong guess
-# decodes "successfully" into nonsense.
-MIN_CONFIDENCE = 0.2
+# A verdict at least this sure is taken as it is; below, only an unambiguous one.
+STRONG = 0.5
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 # chardet answers this, unchecked, when nothing fits; strict UTF-8 has already failed here.
 _NO_VERDICT = "utf-8"
+# What a report in UTF-16 is made of: CJK, Latin, digits, punctuation, line breaks.
+_PLAUSIBLE = regex.compile(
+    r"[\p{Han}\p{Latin}\p{Nd}\p{P}\p{Zs}\r\n\t\u3000-\u303f\uff00-\uffef\u2010-\u2027]"
+)
 
 
 @dataclass(frozen=True)
@@ -49,34 +60,87 @@ class Decoded:
         return newline_style(self.text)
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode ``data`` or raise :class:`FileFailure` saying why it cannot be done exactly."""
-    for bom, encoding in _BOMS:
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode ``data`` or raise :class:`FileFailure` saying why it cannot be done exactly.
+
+    ``encoding`` (a Python codec name) skips detection; a byte-order mark of that
+    encoding is still recognised and kept.
+    """
+    if encoding is not None:
+        return _forced(data, codecs.lookup(encoding).name)
+    for bom, name in _BOMS:
         if data.startswith(bom):
-            return Decoded(_strict(data[len(bom) :], encoding), encoding, bom)
+            return Decoded(_strict(data[len(bom) :], name), name, bom)
     if b"\x00" in data:
-        raise FileFailure(
-            "decode", "contains NUL bytes: a binary file, or UTF-16/32 without a byte-order mark"
-        )
+        return _utf16_without_bom(data)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    verdict = chardet.detect(data, no_match_encoding=_NO_VERDICT)
-    name = verdict.get("encoding")
+    return _detected(data)
+
+
+def _forced(data: bytes, encoding: str) -> Decoded:
+    for bom, name in _BOMS:
+        if data.startswith(bom) and name.replace("-le", "").replace("-be", "") in encoding:
+            return Decoded(_strict(data[len(bom) :], name), name, bom)
+    return Decoded(_strict(data, encoding), encoding)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded:
+    """UTF-16 text without a BOM, when exactly one byte order reads as text; else binary."""
+    readings = []
+    if len(data) % 2 == 0:
+        for name in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if text and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
+                readings.append(Decoded(text, name))
+    if len(readings) == 1:
+        return readings[0]
+    if readings:
+        raise FileFailure("decode", "UTF-16 without a BOM, but either byte order reads as text")
+    raise FileFailure(
+        "decode", "binary file: it holds NUL bytes and is not UTF-16 text (not decoded)"
+    )
+
+
+def _detected(data: bytes) -> Decoded:
+    verdicts = chardet.detect_all(data, no_match_encoding=_NO_VERDICT)
+    name = verdicts[0].get("encoding") if verdicts else None
     if not name or name.lower() == _NO_VERDICT:
         raise FileFailure("decode", "not UTF-8, and chardet found no encoding that fits")
-    confidence = verdict.get("confidence") or 0.0
-    if confidence < MIN_CONFIDENCE:
-        raise FileFailure(
-            "decode", f"not UTF-8, and chardet is unsure ({name} at {confidence:.0%} confidence)"
-        )
+    confidence = verdicts[0].get("confidence") or 0.0
+    if confidence >= STRONG:
+        encoding = _codec(name)
+        return Decoded(_strict(data, encoding), encoding)
+    candidates: list[Decoded] = []
+    for verdict in verdicts:
+        try:
+            candidate = _codec(verdict.get("encoding") or "")
+            text = data.decode(candidate)
+        except (FileFailure, UnicodeDecodeError):
+            continue
+        if candidate not in (c.encoding for c in candidates):
+            candidates.append(Decoded(text, candidate))
+    if len(candidates) == 1:
+        return candidates[0]
+    names = ", ".join(c.encoding for c in candidates) or name
+    raise FileFailure(
+        "decode",
+        f"not UTF-8, and chardet is unsure ({name} at {confidence:.0%}); the bytes read as "
+        f"{names}: name the encoding with --encoding",
+    )
+
+
+def _codec(name: str) -> str:
     try:
         encoding = codecs.lookup(name).name
     except LookupError:
         raise FileFailure("decode", f"chardet says {name!r}, which Python cannot decode") from None
-    encoding = _SUPERSETS.get(encoding, encoding)
-    return Decoded(_strict(data, encoding), encoding)
+    return _SUPERSETS.get(encoding, encoding)
 
 
 def _strict(data: bytes, encoding: str) -> str:

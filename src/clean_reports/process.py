@@ -25,15 +25,19 @@ _BLANK = regex.compile(r"\s+")
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Safety limits of a run.
+class FileOptions:
+    """How each file is decoded, guarded and encoded.
 
     ``max_removal`` is the largest share (0–1) of a file's non-blank characters the rules
-    may remove before the file is refused; ``timeout`` bounds each rule's time per file.
+    may remove before the file is refused; ``timeout`` bounds each rule's time per file;
+    ``encoding`` forces a codec instead of detecting one; ``output_original`` makes clean
+    copies keep the file's own encoding and BOM instead of UTF-8.
     """
 
     max_removal: float = 0.30
     timeout: float | None = DEFAULT_TIMEOUT
+    encoding: str | None = None
+    output_original: bool = False
 
 
 class Mode(enum.Enum):
@@ -69,17 +73,19 @@ class CleanedBytes:
         return splice(self.data, self.decoded, self.result.removed, self.result.text)
 
 
-def clean_bytes(data: bytes, rules: Sequence[Rule], limits: Limits | None = None) -> CleanedBytes:
+def clean_bytes(
+    data: bytes, rules: Sequence[Rule], file_options: FileOptions | None = None
+) -> CleanedBytes:
     """Decode ``data`` (BOM, UTF-8, chardet) and clean it; raises ``FileFailure`` if it can't.
 
-    With ``limits``, a rule past its time limit or a removal larger than the guard allows
-    raises too (:class:`~clean_reports.errors.RuleTimeout`, :class:`RemovalGuard`).
+    With ``file_options``, a rule past its time limit or a removal larger than the guard
+    allows raises too (:class:`~clean_reports.errors.RuleTimeout`, :class:`RemovalGuard`).
     """
-    decoded = decode(data)
-    if limits is None:
+    decoded = decode(data, file_options.encoding if file_options else None)
+    if file_options is None:
         return CleanedBytes(data, decoded, clean(decoded.text, rules))
-    result = clean(decoded.text, rules, timeout=limits.timeout)
-    check_removal(decoded.text, result, limits.max_removal)
+    result = clean(decoded.text, rules, timeout=file_options.timeout)
+    check_removal(decoded.text, result, file_options.max_removal)
     return CleanedBytes(data, decoded, result)
 
 
@@ -123,7 +129,7 @@ def process(
     mode: Mode,
     label: str,
     *,
-    limits: Limits = Limits(),
+    file_options: FileOptions = FileOptions(),
     filter_output: bool = False,
 ) -> Processed:
     """Run one file's bytes through the pipeline for ``mode``; ``label`` heads its diff.
@@ -133,18 +139,18 @@ def process(
     finds, so the removal guard does not apply to it.
     """
     if mode is Mode.CHECK:
-        decoded = decode(data)
-        matches = find(decoded.text, rules, timeout=limits.timeout)
+        decoded = decode(data, file_options.encoding)
+        matches = find(decoded.text, rules, timeout=file_options.timeout)
         return Processed(
             decoded.encoding, bool(decoded.bom), decoded.newline, matches, chars_removed=None
         )
-    cleaned = clean_bytes(data, rules, limits)
+    cleaned = clean_bytes(data, rules, file_options)
     decoded, result = cleaned.decoded, cleaned.result
     diff = None
     if result.changed and mode in (Mode.OUT_DIR, Mode.DIFF):
         diff = unified_diff(decoded.text, result.text, label)
     output = None
-    if filter_output:
+    if filter_output or (mode is Mode.OUT_DIR and file_options.output_original):
         output = cleaned.original_encoding()
     elif mode is Mode.OUT_DIR:
         output = cleaned.utf8()

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError, FileFailure
-from .process import Limits, Mode, Processed, process
+from .process import FileOptions, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
 from .selection import RuleSelector
 from .walk import SkipReporter, Source, WalkOptions, walk
-from .write import atomic_write, remove_if_present
+from .write import atomic_write, remove_if_present, sweep_temp_files
 
 DIFF_SUFFIX = ".diff"
+DEFAULT_MAX_SIZE = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class RunOptions:
     mode: Mode
     out_dir: Path | None = None
     walk: WalkOptions = field(default_factory=WalkOptions)
-    limits: Limits = field(default_factory=Limits)
+    file_options: FileOptions = field(default_factory=FileOptions)
+    max_size: int = DEFAULT_MAX_SIZE
 
 
 def run(
@@ -52,7 +54,10 @@ def run(
         walk_options = replace(walk_options, skip=(*walk_options.skip, options.out_dir))
     totals = totals if totals is not None else RunTotals()
     claimed: dict[Path, str] = {}
+    swept: set[Path] = set()
     for source in walk(options.paths, walk_options, on_skip):
+        if options.mode in (Mode.OUT_DIR, Mode.IN_PLACE):
+            _sweep_once(_destination(source, options).parent, swept)
         result = _run_one(source, options, claimed)
         totals.add(result)
         on_file(result)
@@ -72,28 +77,43 @@ def _check_out_dir(options: RunOptions) -> None:
             )
 
 
+def _destination(source: Source, options: RunOptions) -> Path:
+    """Where a file's result goes: under the output folder, or the file itself (a link's target)."""
+    if options.mode is Mode.OUT_DIR:
+        assert options.out_dir is not None
+        return options.out_dir / source.relative
+    return Path(os.path.realpath(source.path))
+
+
+def _sweep_once(folder: Path, swept: set[Path]) -> None:
+    """Before the first write into a folder, clear what an interrupted run left there."""
+    if folder not in swept:
+        swept.add(folder)
+        sweep_temp_files(folder)
+
+
 def _run_one(source: Source, options: RunOptions, claimed: dict[Path, str]) -> FileResult:
     display = str(source.path)
     if source.error:
         return FileResult(display, Status.FAILED, reason=source.error)
     target = None
     if options.mode is Mode.OUT_DIR:
-        assert options.out_dir is not None
-        target = options.out_dir / source.relative
+        target = _destination(source, options)
     try:
         if target is not None:
             _claim(target, source, claimed)
         before = _stat(source.path)
-        data = _read(source.path)
+        data = _read(source.path, before[1], options.max_size)
         label = source.relative.as_posix() if target is not None else display
         rules = options.selector.for_path(source.path)
-        processed = process(data, rules, options.mode, label, limits=options.limits)
+        processed = process(data, rules, options.mode, label, file_options=options.file_options)
         if target is not None:
             _write_out(target, processed)
         elif options.mode is Mode.IN_PLACE and processed.output is not None:
             if _stat(source.path) != before:
                 raise FileFailure("write", "the file changed while it was being cleaned")
-            atomic_write(source.path, processed.output, keep_mode_of=source.path)
+            destination = _destination(source, options)  # a named link: write its target
+            atomic_write(destination, processed.output, keep_mode_of=destination)
     except FileFailure as failure:
         return FileResult(display, Status.FAILED, reason=str(failure))
     return _result(display, processed, target, options.mode)
@@ -114,7 +134,7 @@ def _result(path: str, processed: Processed, target: Path | None, mode: Mode) ->
 
 
 def run_stdin(
-    data: bytes, name: str, selector: RuleSelector, mode: Mode, limits: Limits
+    data: bytes, name: str, selector: RuleSelector, mode: Mode, file_options: FileOptions
 ) -> tuple[FileResult, bytes | None]:
     """Clean text read from standard input: the result, and the bytes for standard output.
 
@@ -124,7 +144,9 @@ def run_stdin(
     filter_output = mode in (Mode.OUT_DIR, Mode.IN_PLACE)
     try:
         rules = selector.for_path(name)
-        processed = process(data, rules, mode, name, limits=limits, filter_output=filter_output)
+        processed = process(
+            data, rules, mode, name, file_options=file_options, filter_output=filter_output
+        )
     except FileFailure as failure:
         return FileResult(name, Status.FAILED, reason=str(failure)), None
     return _result(name, processed, None, mode), processed.output
@@ -150,11 +172,19 @@ def _write_out(target: Path, processed: Processed) -> None:
         remove_if_present(diff_path)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, size: int, limit: int) -> bytes:
+    """The whole file, or a failure: a file over ``limit`` bytes is refused, never half-read."""
+    refusal = f"larger than the --max-size limit of {limit / 1e6:g} MB; not read"
+    if size > limit:
+        raise FileFailure("read", f"{size / 1e6:.1f} MB is {refusal}")
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
+    if len(data) > limit:  # it grew since it was looked at
+        raise FileFailure("read", f"the file grew and is now {refusal}")
+    return data
 
 
 def _stat(path: Path) -> tuple[int, int]:

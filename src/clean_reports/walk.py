@@ -103,6 +103,9 @@ class _Walker:
             kept = []
             for name in sorted(dirnames):
                 full = os.path.join(dirpath, name)  # noqa: PTH118 - os.walk speaks str
+                if os.path.islink(full):  # noqa: PTH114 - a str from os.walk
+                    yield from self._link(full, real_root, root)
+                    continue
                 real = os.path.realpath(full)
                 reason = "the output folder" if real in self.skipped else None
                 reason = reason or self._excluded(full, True, real_root, ignores)
@@ -117,8 +120,8 @@ class _Walker:
                 relative = PurePosixPath(Path(full).relative_to(root).as_posix())
                 if not self.include.match_file(str(relative)):
                     continue
-                if Path(full).is_symlink():
-                    self.on_skip(Path(full), "a symbolic link")
+                if os.path.islink(full):  # noqa: PTH114
+                    yield from self._link(full, real_root, root)
                     continue
                 reason = self._excluded(full, False, real_root, ignores)
                 if reason:
@@ -126,6 +129,24 @@ class _Walker:
                     continue
                 yield Source(Path(full), relative)
         yield from self._errors(errors, root)
+
+    def _link(self, full: str, real_root: str, root: Path) -> Iterator[Source]:
+        """Links are not followed. One to a file or folder inside the tree is passed over
+        quietly (the walk reaches the target itself); a dangling one, one that loops back
+        above itself and one that leads out of the tree are reported as failures."""
+        target = os.path.realpath(full)
+        problem = None
+        if not Path(target).exists():
+            problem = "a dangling symbolic link"
+        elif _within(os.path.realpath(os.path.dirname(full)), target):  # noqa: PTH120
+            problem = "a symbolic link loop (it points to a folder above it); not followed"
+        elif not _within(target, real_root):
+            problem = "a symbolic link that leads out of the input tree; not followed"
+        if problem is None:
+            self.on_skip(Path(full), "a symbolic link inside the tree; its target is walked")
+            return
+        relative = PurePosixPath(Path(full).relative_to(root).as_posix())
+        yield Source(Path(full), relative, problem)
 
     def _excluded(self, path: str, is_dir: bool, real_root: str, ignores: _Ignores) -> str | None:
         """Why ``path`` is left out (an exclude pattern, a .gitignore), or ``None``."""

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from .errors import FileFailure
 
+TEMP_MARK = ".clean-reports-"
+TEMP_SUFFIX = ".tmp"
+
 
 def _read_umask() -> int:
     current = os.umask(0)
@@ -38,7 +41,9 @@ def atomic_write(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666 & ~_UMASK
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        handle, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX
+        )
     except OSError as exc:
         raise FileFailure("write", f"cannot write {path}: {exc.strerror or exc}") from exc
     temp = Path(name)
@@ -56,6 +61,25 @@ def atomic_write(
         if isinstance(exc, OSError):
             raise FileFailure("write", f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
+
+
+def sweep_temp_files(folder: Path) -> list[Path]:
+    """Delete the temporary files an interrupted run (kill -9) left in ``folder``.
+
+    Only names this module makes (``.NAME.clean-reports-XXXX.tmp``) are touched.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") and TEMP_MARK in name and name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)  # noqa: PTH108 - a DirEntry path
+                removed.append(Path(entry.path))
+    return removed
 
 
 def remove_if_present(path: Path) -> None:
