@@ -1,0 +1,107 @@
+"""Interrupted runs: Ctrl-C and kill -9 leave every file whole, and a re-run finishes the job."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EXPECTED, SEED_NAMES, SEEDS, script
+
+COPIES = 400  # 2,000 files: long enough a run to interrupt in the middle
+
+
+def big_corpus(folder: Path) -> dict[Path, tuple[bytes, bytes]]:
+    """Many copies of the seeds; for each file its original and its clean bytes."""
+    expected: dict[Path, tuple[bytes, bytes]] = {}
+    for copy in range(COPIES):
+        sub = folder / f"{copy:03d}"
+        sub.mkdir(parents=True)
+        for name in SEED_NAMES:
+            shutil.copy(SEEDS / name, sub / name)
+            expected[sub / name] = ((SEEDS / name).read_bytes(), (EXPECTED / name).read_bytes())
+    return expected
+
+
+def start(*args: str | Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [script("clean-reports"), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_until_some_are_clean(
+    files: dict[Path, tuple[bytes, bytes]], process: subprocess.Popen[bytes]
+) -> None:
+    deadline = time.monotonic() + 60
+    watched = [p for p, (original, clean) in files.items() if original != clean]
+    while time.monotonic() < deadline and process.poll() is None:
+        if sum(p.read_bytes() == files[p][1] for p in watched[:: len(watched) // 40]) >= 3:
+            return
+        time.sleep(0.02)
+    pytest.fail("the run ended before it could be interrupted")
+
+
+def assert_whole(files: dict[Path, tuple[bytes, bytes]]) -> tuple[int, int]:
+    """Every file is its original bytes or its complete clean bytes; return both counts."""
+    original = clean = 0
+    for path, (before, after) in files.items():
+        data = path.read_bytes()
+        assert data in (before, after), f"{path} is neither original nor clean"
+        original += data == before != after
+        clean += data == after
+    return original, clean
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_interrupted_in_place_run_leaves_every_file_whole(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    files = big_corpus(tmp_path / "corpus")
+    process = start("--in-place", tmp_path / "corpus")
+    wait_until_some_are_clean(files, process)
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    untouched, cleaned = assert_whole(files)
+    assert untouched > 0 and cleaned > 0  # really interrupted in the middle
+    if sig == signal.SIGINT:
+        assert process.returncode == 130
+        lines = err.decode().strip().splitlines()
+        assert lines[-1].startswith("interrupted after ")
+        assert "every file written is complete; run again to finish." in lines[-1]
+    else:
+        assert process.returncode == -signal.SIGKILL
+    again = subprocess.run(
+        [script("clean-reports"), "--in-place", "-q", str(tmp_path / "corpus")],
+        capture_output=True,
+        check=False,
+    )
+    assert again.returncode == 1  # it finished the job
+    assert assert_whole(files) == (0, len(files))
+    leftovers = [p for p in (tmp_path / "corpus").rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_interrupted_out_dir_run_then_rerun(tmp_path: Path) -> None:
+    files = big_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    process = start(tmp_path / "corpus", "-o", out)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.rglob("*.txt"))) < 50:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    for path in out.rglob("*.txt"):
+        source = tmp_path / "corpus" / path.relative_to(out)
+        assert path.read_bytes() == files[source][1]  # complete, never partial
+    subprocess.run(
+        [script("clean-reports"), str(tmp_path / "corpus"), "-o", str(out), "-q"], check=True
+    )
+    for source, (_, clean) in files.items():
+        assert (out / source.relative_to(tmp_path / "corpus")).read_bytes() == clean
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
