@@ -35,6 +35,8 @@ from .selection import RuleSelector
 from .walk import WalkOptions
 
 DEFAULT_OUT_DIR = Path("cleaned")
+# Defaults shown in --help are the settings' own, so the two cannot drift apart.
+DEFAULTS = Settings()
 
 # click parameter name -> Settings field, for the flags a config file can also set
 _CONFIGURABLE = {
@@ -85,8 +87,9 @@ def _split(
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
-    default="text",
-    help="Format of --check findings.  [default: text]",
+    default=DEFAULTS.output_format,
+    show_default=True,
+    help="Format of --check findings.",
 )
 @click.option(
     "-O",
@@ -116,10 +119,10 @@ def _split(
 @click.option(
     "--max-removal",
     type=click.FloatRange(0, 100),
-    default=30.0,
+    default=DEFAULTS.max_removal,
+    show_default=True,
     metavar="PERCENT",
-    help="Refuse to write a file the rules would strip of more than PERCENT of its "
-    "non-blank text.  [default: 30]",
+    help="Refuse to write a file the rules would strip of more than PERCENT of its non-blank text.",
 )
 @click.option(
     "--encoding",
@@ -129,22 +132,25 @@ def _split(
 @click.option(
     "--output-encoding",
     type=click.Choice(OUTPUT_ENCODINGS),
-    default="utf-8",
-    help="Encoding of clean copies: UTF-8, or each file's original one.  [default: utf-8]",
+    default=DEFAULTS.output_encoding,
+    show_default=True,
+    help="Encoding of clean copies: UTF-8, or each file's original one.",
 )
 @click.option(
     "--max-size",
     type=click.FloatRange(0, min_open=True),
-    default=50.0,
+    default=DEFAULTS.max_size,
+    show_default=True,
     metavar="MB",
-    help="Refuse files larger than this.  [default: 50]",
+    help="Refuse files larger than this.",
 )
 @click.option(
     "--regex-timeout",
     type=click.FloatRange(0, min_open=True),
-    default=10.0,
+    default=DEFAULTS.regex_timeout,
+    show_default=True,
     metavar="SECONDS",
-    help="Fail a file when one rule takes longer than this on it.  [default: 10]",
+    help="Fail a file when one rule takes longer than this on it.",
 )
 @click.option(
     "--select", multiple=True, callback=_split, metavar="RULE", help="Run only these rules (globs)."
