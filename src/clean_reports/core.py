@@ -72,11 +72,18 @@ class Match:
 
 @dataclass(frozen=True)
 class CleanResult:
-    """The clean text, the findings, and the original ranges that were cut to produce it."""
+    """The clean text, the findings, and the original ranges that were cut to produce it.
+
+    ``dropped_lines`` and ``edited_lines`` are the indices (0-based, in the original) of
+    the lines removed whole and of those that lost part of their text: what a diff of
+    the change needs, without searching for it.
+    """
 
     text: str
     matches: tuple[Match, ...]
     removed: tuple[tuple[int, int], ...]
+    dropped_lines: tuple[int, ...] = ()
+    edited_lines: tuple[int, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -191,7 +198,13 @@ def clean(
         [(lines[index].start, lines[index].end) for index in dropped]
         + [span for spans in edits.values() for span in spans]
     )
-    return CleanResult(_remainder(text, 0, len(text), removed), matches, tuple(removed))
+    return CleanResult(
+        _remainder(text, 0, len(text), removed),
+        matches,
+        tuple(removed),
+        tuple(sorted(dropped)),
+        tuple(sorted(edits)),
+    )
 
 
 def _claims(

