@@ -90,3 +90,8 @@ def test_empty_file_is_utf8() -> None:
 )
 def test_newline_style(text: str, style: str) -> None:
     assert newline_style(text) == style
+
+
+def test_a_few_bytes_with_nul_are_binary_not_utf16() -> None:
+    with pytest.raises(FileFailure, match="binary file"):
+        decode(b"\x00\x01binary")

@@ -7,6 +7,7 @@ config file; see :mod:`clean_reports.config`.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,14 @@ def _split(
 @click.option(
     "--stdin-filename", metavar="NAME", help="The name to report standard input ('-') under."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes.",
+)
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what was decided for each path.")
@@ -241,6 +250,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             ),
             file_options,
             int(settings.max_size * 1_000_000),
+            params["jobs"],
         )
         run(options, reporter.on_file, totals, reporter.on_skip)
         reporter.finish(totals)

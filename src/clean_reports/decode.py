@@ -104,7 +104,9 @@ def _utf16_without_bom(data: bytes) -> Decoded:
                 text = data.decode(name)
             except UnicodeDecodeError:
                 continue
-            if text and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
+            # Reports have line breaks; a few bytes of binary can look like anything.
+            has_lines = "\n" in text or "\r" in text
+            if has_lines and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
                 readings.append(Decoded(text, name))
     if len(readings) == 1:
         return readings[0]

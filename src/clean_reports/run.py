@@ -8,10 +8,11 @@ A file that fails is recorded with its reason and left untouched; the run goes o
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from . import parallel
 from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
@@ -25,7 +26,10 @@ DEFAULT_MAX_SIZE = 50_000_000
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Everything a run needs to know, already validated by the command line."""
+    """Everything a run needs to know, already validated by the command line.
+
+    ``jobs`` is the number of worker processes (1: everything in this process).
+    """
 
     paths: tuple[Path, ...]
     selector: RuleSelector
@@ -34,6 +38,16 @@ class RunOptions:
     walk: WalkOptions = field(default_factory=WalkOptions)
     file_options: FileOptions = field(default_factory=FileOptions)
     max_size: int = DEFAULT_MAX_SIZE
+    jobs: int = 1
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One file to process, after the checks only the whole run can make."""
+
+    path: Path
+    relative: PurePosixPath
+    target: Path | None
 
 
 def run(
@@ -44,24 +58,53 @@ def run(
 ) -> RunTotals:
     """Process every input, calling ``on_file`` as each one is done; return the totals.
 
-    ``totals`` is updated as files finish, so a caller interrupted mid-run can still say
-    what was done; ``on_skip`` hears of every path the walk leaves out.
+    Files are reported in walk order whatever ``jobs`` is, so output does not depend on
+    it. ``totals`` is updated as files finish, so a caller interrupted mid-run can still
+    say what was done; ``on_skip`` hears of every path the walk leaves out.
     """
+    totals = totals if totals is not None else RunTotals()
+    tasks = _tasks(options, on_skip)
+    if options.jobs > 1:
+        results: Iterator[FileResult] = parallel.run_ordered(
+            tasks, _run_task, options, jobs=options.jobs, done=FileResult
+        )
+    else:
+        results = (
+            item if isinstance(item, FileResult) else _run_task(item, options) for item in tasks
+        )
+    for result in results:
+        totals.add(result)
+        on_file(result)
+    return totals
+
+
+def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[_Task | FileResult]:
+    """The walk, as tasks; files that already failed (walk errors, clashes) as results."""
     walk_options = options.walk
     if options.mode is Mode.OUT_DIR:
         assert options.out_dir is not None
         _check_out_dir(options)
         walk_options = replace(walk_options, skip=(*walk_options.skip, options.out_dir))
-    totals = totals if totals is not None else RunTotals()
-    claimed: dict[Path, str] = {}
+    claimed: dict[str, str] = {}
     swept: set[Path] = set()
     for source in walk(options.paths, walk_options, on_skip):
+        if source.error:
+            yield FileResult(str(source.path), Status.FAILED, reason=source.error)
+            continue
+        target = None
+        if options.mode is Mode.OUT_DIR:
+            assert options.out_dir is not None
+            target = options.out_dir / source.relative
+            clash = _clash(target, source, claimed)
+            if clash:
+                yield FileResult(str(source.path), Status.FAILED, reason=f"write: {clash}")
+                continue
         if options.mode in (Mode.OUT_DIR, Mode.IN_PLACE):
-            _sweep_once(_destination(source, options).parent, swept)
-        result = _run_one(source, options, claimed)
-        totals.add(result)
-        on_file(result)
-    return totals
+            folder = (target or source.path).parent
+            if folder not in swept:  # before the first write there: clear a killed run's leftovers
+                swept.add(folder)
+                sweep_temp_files(folder)
+        yield _Task(source.path, source.relative, target)
 
 
 def _check_out_dir(options: RunOptions) -> None:
@@ -77,46 +120,38 @@ def _check_out_dir(options: RunOptions) -> None:
             )
 
 
-def _destination(source: Source, options: RunOptions) -> Path:
-    """Where a file's result goes: under the output folder, or the file itself (a link's target)."""
-    if options.mode is Mode.OUT_DIR:
-        assert options.out_dir is not None
-        return options.out_dir / source.relative
-    return Path(os.path.realpath(source.path))
+def _clash(target: Path, source: Source, claimed: dict[str, str]) -> str | None:
+    """Two inputs must not write the same output, nor may an output overwrite its input."""
+    # abspath, not resolve(): no system calls per file (the output folder was resolved once)
+    key = os.path.abspath(target)  # noqa: PTH100
+    if key == os.path.abspath(source.path):  # noqa: PTH100
+        return f"the output {target} would overwrite the input"
+    if key in claimed:
+        return f"{claimed[key]} already writes to {target}"
+    claimed[key] = str(source.path)
+    return None
 
 
-def _sweep_once(folder: Path, swept: set[Path]) -> None:
-    """Before the first write into a folder, clear what an interrupted run left there."""
-    if folder not in swept:
-        swept.add(folder)
-        sweep_temp_files(folder)
-
-
-def _run_one(source: Source, options: RunOptions, claimed: dict[Path, str]) -> FileResult:
-    display = str(source.path)
-    if source.error:
-        return FileResult(display, Status.FAILED, reason=source.error)
-    target = None
-    if options.mode is Mode.OUT_DIR:
-        target = _destination(source, options)
+def _run_task(task: _Task, options: RunOptions) -> FileResult:
+    """Read, process and write one file: the part of a run that can go to a worker."""
+    display = str(task.path)
     try:
-        if target is not None:
-            _claim(target, source, claimed)
-        before = _stat(source.path)
-        data = _read(source.path, before[1], options.max_size)
-        label = source.relative.as_posix() if target is not None else display
-        rules = options.selector.for_path(source.path)
+        before = _stat(task.path)
+        data = _read(task.path, before[1], options.max_size)
+        label = task.relative.as_posix() if task.target is not None else display
+        rules = options.selector.for_path(task.path)
         processed = process(data, rules, options.mode, label, file_options=options.file_options)
-        if target is not None:
-            _write_out(target, processed)
+        if task.target is not None:
+            _write_out(task.target, processed)
         elif options.mode is Mode.IN_PLACE and processed.output is not None:
-            if _stat(source.path) != before:
+            if _stat(task.path) != before:
                 raise FileFailure("write", "the file changed while it was being cleaned")
-            destination = _destination(source, options)  # a named link: write its target
+            # A link named on the command line: write its target, keep the link.
+            destination = Path(os.path.realpath(task.path)) if task.path.is_symlink() else task.path
             atomic_write(destination, processed.output, keep_mode_of=destination)
     except FileFailure as failure:
         return FileResult(display, Status.FAILED, reason=str(failure))
-    return _result(display, processed, target, options.mode)
+    return _result(display, processed, task.target, options.mode)
 
 
 def _result(path: str, processed: Processed, target: Path | None, mode: Mode) -> FileResult:
@@ -150,16 +185,6 @@ def run_stdin(
     except FileFailure as failure:
         return FileResult(name, Status.FAILED, reason=str(failure)), None
     return _result(name, processed, None, mode), processed.output
-
-
-def _claim(target: Path, source: Source, claimed: dict[Path, str]) -> None:
-    """Two inputs must not write the same output, nor may an output overwrite its input."""
-    key = Path(os.path.realpath(target))
-    if key == Path(os.path.realpath(source.path)):
-        raise FileFailure("write", f"the output {target} would overwrite the input")
-    if key in claimed:
-        raise FileFailure("write", f"{claimed[key]} already writes to {target}")
-    claimed[key] = str(source.path)
 
 
 def _write_out(target: Path, processed: Processed) -> None:

@@ -1,0 +1,117 @@
+"""Per-file work on several processes, in walk order, with bounded memory.
+
+Files go to a process pool in chunks, so the cost of sending work is paid once per
+chunk, not per file; at most a few chunks per worker are in flight, so a walk of a
+million files is never held in memory; and results come back in the order the walk
+produced them, so output is the same with one worker or many. Workers are forked from
+the main process where the platform allows, inheriting the compiled rules instead of
+loading them again. They ignore Ctrl-C: the main process stops the pool, letting the
+chunks under way finish, so every file is written whole.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+CHUNK = 32
+IN_FLIGHT_PER_WORKER = 4
+_PR_SET_PDEATHSIG = 1
+
+_work_function: Callable[[Any, Any], Any] | None = None
+_work_options: Any = None
+
+
+def run_ordered(
+    items: Iterable[Task | Result],
+    function: Callable[[Task, Any], Result],
+    options: Any,
+    *,
+    jobs: int,
+    done: type[Result],
+) -> Iterator[Result]:
+    """``function(task, options)`` for every task in ``items``, on ``jobs`` processes.
+
+    Items that are already results (instances of ``done``) pass straight through, in
+    their place.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(function, options)
+    )
+    window: deque[Future[list[Result]] | list[Result]] = deque()
+    chunk: list[Task] = []
+    try:
+        for item in items:
+            if isinstance(item, done):
+                if chunk:
+                    window.append(pool.submit(_work, chunk))
+                    chunk = []
+                window.append([item])
+            else:
+                chunk.append(item)  # type: ignore[arg-type]
+                if len(chunk) == CHUNK:
+                    window.append(pool.submit(_work, chunk))
+                    chunk = []
+            while len(window) > jobs * IN_FLIGHT_PER_WORKER:
+                yield from _take(window.popleft())
+        if chunk:
+            window.append(pool.submit(_work, chunk))
+        while window:
+            yield from _take(window.popleft())
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _take(entry: Future[list[Result]] | list[Result]) -> list[Result]:
+    return entry if isinstance(entry, list) else entry.result()
+
+
+def _start_worker(function: Callable[[Any, Any], Any], options: Any) -> None:
+    global _work_function, _work_options
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    _work_function, _work_options = function, options
+
+
+def _die_with_parent() -> None:
+    """Make a ``kill -9`` of the main process take its workers with it.
+
+    Otherwise they would wait forever for work that never comes. Every write is atomic,
+    so a worker stopped mid-file leaves that file whole. On Linux the kernel does it
+    (PR_SET_PDEATHSIG); elsewhere a thread watches for the parent to go.
+    """
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0 and os.getppid() == parent:
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _work(chunk: list[Any]) -> list[Any]:
+    assert _work_function is not None
+    return [_work_function(task, _work_options) for task in chunk]
