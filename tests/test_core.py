@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clean_reports.core import clean, find, split_lines
 
@@ -157,3 +159,16 @@ def test_split_lines() -> None:
 def test_spans_brought_to_the_edge_by_a_neighbour_take_their_whitespace_too() -> None:
     text = f"标题\u3000\u3000{WM}\u3000{WM}\n"
     assert clean(text, RULES).text == "标题\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(["正文", WM, "广告横幅", "\n", "\r\n", "\r", " ", "【内部资料】", "。"]),
+        max_size=25,
+    )
+)
+def test_finding_places_matches_where_cleaning_does(parts: list[str]) -> None:
+    """``find`` locates lines by searching, ``clean`` by splitting: they must agree."""
+    text = "".join(parts)
+    assert find(text, RULES) == clean(text, RULES).matches

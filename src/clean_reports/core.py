@@ -109,10 +109,38 @@ class _Claim(NamedTuple):
 
 
 class _LineTable:
-    """The lines of a text, split on first use: a text without findings never needs them."""
+    """The lines of a text, split on first use: a text without findings never needs them,
+    and finding (``--check``) only asks where a few offsets lie, which a search answers
+    without splitting."""
 
     def __init__(self, text: str) -> None:
         self._text = text
+
+    def _anchor(self, offset: int) -> int:
+        """``offset``, moved off the LF of a CRLF so that the pair counts as one break."""
+        text = self._text
+        if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
+            return offset - 1
+        return offset
+
+    def line_start(self, offset: int) -> int:
+        """Where the line holding ``offset`` starts."""
+        offset, text = self._anchor(offset), self._text
+        return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+    def content_end(self, offset: int) -> int:
+        """Where the text of the line holding ``offset`` ends (its line break starts)."""
+        offset, text = self._anchor(offset), self._text
+        ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end >= 0]
+        return min(ends, default=len(text))
+
+    def number(self, offset: int) -> int:
+        """The 1-based number of the line holding ``offset``."""
+        if "lines" in self.__dict__:
+            return self.index(offset) + 1
+        offset, text = self._anchor(offset), self._text
+        crlf = text.count("\r\n", 0, offset)
+        return text.count("\n", 0, offset) + text.count("\r", 0, offset) - crlf + 1
 
     @functools.cached_property
     def lines(self) -> list[Line]:
@@ -227,8 +255,8 @@ def _claims(
             start, end = view.original_span(found.start(), found.end())
             claim_start, claim_end = start, end
             if rule.remove is Removal.LINE:
-                claim_start = table.lines[table.index(start)].start
-                claim_end = max(table.lines[table.index(max(start, end - 1))].content_end, end)
+                claim_start = table.line_start(start)
+                claim_end = max(table.content_end(max(start, end - 1)), end)
             raw.append(_Claim(claim_start, claim_end, order, rule, start, end, found.group()))
     raw.sort(key=lambda claim: (claim.start, -claim.end, claim.order))
     kept: list[_Claim] = []
@@ -242,19 +270,18 @@ def _claims(
 
 
 def _to_match(text: str, table: _LineTable, claim: _Claim) -> Match:
-    lines = table.lines
-    first = table.index(claim.match_start)
-    last = table.index(max(claim.match_start, claim.match_end - 1))
+    start, end = claim.match_start, claim.match_end
+    last = max(start, end - 1)
     return Match(
         rule_id=claim.rule.id,
         description=claim.rule.description,
-        start=claim.match_start,
-        end=claim.match_end,
-        text=text[claim.match_start : claim.match_end],
-        line=first + 1,
-        column=claim.match_start - lines[first].start + 1,
-        end_line=last + 1,
-        end_column=claim.match_end - lines[last].start + 1,
+        start=start,
+        end=end,
+        text=text[start:end],
+        line=table.number(start),
+        column=start - table.line_start(start) + 1,
+        end_line=table.number(last),
+        end_column=end - table.line_start(last) + 1,
         normalized=claim.seen,
     )
 

@@ -69,9 +69,8 @@ class Reporter:
             self.stderr.print(Text(f"cleaned {result.path} ({found})"))
         elif self.verbose:
             self.stderr.print(Text(describe(result), style="dim"))
-        if self.stream_text:
-            for match in result.matches:
-                self.stdout.write(finding_line(result.path, match) + "\n")
+        if self.stream_text and result.matches:
+            self.stdout.write("".join(finding_line(result.path, m) + "\n" for m in result.matches))
         elif self.mode is Mode.DIFF and result.diff:
             self.stdout.write(result.diff)
         if self.collect:
