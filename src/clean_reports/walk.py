@@ -27,6 +27,36 @@ _Ignores = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
 
 @dataclass(frozen=True)
+class _Folder:
+    """A folder being walked, with its paths relative to everything patterns are anchored at.
+
+    ``relative`` is from the walk root, ``anchor`` from the project root, and each
+    ``ignores`` entry pairs a .gitignore's patterns with the path from that file's folder
+    ("" for the folder itself).
+    """
+
+    path: str
+    real: str
+    relative: str
+    anchor: str
+    ignores: tuple[tuple[pathspec.GitIgnoreSpec, str], ...]
+
+    def child(self, entry: os.DirEntry[str]) -> _Folder:
+        return _Folder(
+            entry.path,
+            _child(self.real, entry.name),
+            _child(self.relative, entry.name),
+            _child(self.anchor, entry.name),
+            tuple((spec, _child(relative, entry.name)) for spec, relative in self.ignores),
+        )
+
+    def with_gitignore(self) -> _Folder:
+        own = _spec_from(Path(self.path) / ".gitignore", self.real)
+        extra = tuple((spec, "") for _base, spec in own)
+        return _Folder(self.path, self.real, self.relative, self.anchor, self.ignores + extra)
+
+
+@dataclass(frozen=True)
 class Source:
     """One input file.
 
@@ -77,10 +107,7 @@ class _Walker:
         real = os.path.realpath(path)
         is_dir = path.is_dir()
         if self.options.force_exclude:
-            ignores = self._ignores_above(Path(real).parent if not is_dir else Path(real))
-            reason = self._excluded(
-                real, is_dir, real if is_dir else str(Path(real).parent), ignores
-            )
+            reason = self._verdict(self._folder(os.path.dirname(real)), path.name, is_dir)  # noqa: PTH120
             if reason:
                 self.on_skip(path, reason)
                 return
@@ -93,44 +120,58 @@ class _Walker:
         yield from self._walk_dir(path, real)
 
     def _walk_dir(self, root: Path, real_root: str) -> Iterator[Source]:
-        errors: list[OSError] = []
-        stacks: dict[str, _Ignores] = {str(root): self._ignores_above(Path(real_root))}
-        for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
-            yield from self._errors(errors, root)
-            ignores = stacks.pop(dirpath, ())
-            if dirpath != str(root):
-                ignores = ignores + self._own_gitignore(dirpath)
-            kept = []
-            for name in sorted(dirnames):
-                full = os.path.join(dirpath, name)  # noqa: PTH118 - os.walk speaks str
-                if os.path.islink(full):  # noqa: PTH114 - a str from os.walk
-                    yield from self._link(full, real_root, root)
-                    continue
-                real = os.path.realpath(full)
-                reason = "the output folder" if real in self.skipped else None
-                reason = reason or self._excluded(full, True, real_root, ignores)
-                if reason:
-                    self.on_skip(Path(full), reason)
-                    continue
-                kept.append(name)
-                stacks[full] = ignores
-            dirnames[:] = kept
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)  # noqa: PTH118
-                relative = PurePosixPath(Path(full).relative_to(root).as_posix())
-                if not self.include.match_file(str(relative)):
-                    continue
-                if os.path.islink(full):  # noqa: PTH114
-                    yield from self._link(full, real_root, root)
-                    continue
-                reason = self._excluded(full, False, real_root, ignores)
-                if reason:
-                    self.on_skip(Path(full), reason)
-                    continue
-                yield Source(Path(full), relative)
-        yield from self._errors(errors, root)
+        """Depth first, a folder's files before its subfolders, each in name order.
 
-    def _link(self, full: str, real_root: str, root: Path) -> Iterator[Source]:
+        ``os.scandir`` entries say whether they are links or folders without another
+        system call, and relative paths are built as strings: per file, no more than
+        the pattern checks.
+        """
+        stack = [self._folder(real_root, str(root))]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder.path) as listing:
+                    entries = sorted(listing, key=lambda entry: entry.name)
+            except OSError as error:
+                problem = f"cannot list folder: {error.strerror}"
+                yield Source(Path(folder.path), PurePosixPath(folder.relative or "."), problem)
+                continue
+            if self.options.gitignore and any(e.name == ".gitignore" for e in entries):
+                folder = folder.with_gitignore()
+            subfolders = []
+            for entry in entries:
+                relative = _child(folder.relative, entry.name)
+                if entry.is_symlink():
+                    if entry.is_dir() or self.include.match_file(relative):
+                        yield from self._link(entry.path, real_root, relative)
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    real = _child(folder.real, entry.name)
+                    reason = "the output folder" if real in self.skipped else None
+                    reason = reason or self._verdict(folder, entry.name, True)
+                    if reason:
+                        self.on_skip(Path(entry.path), reason)
+                    else:
+                        subfolders.append(folder.child(entry))
+                    continue
+                if not self.include.match_file(relative):
+                    continue
+                reason = self._verdict(folder, entry.name, False)
+                if reason:
+                    self.on_skip(Path(entry.path), reason)
+                    continue
+                yield Source(Path(entry.path), PurePosixPath(relative))
+            stack.extend(reversed(subfolders))
+
+    def _folder(self, real: str, path: str | None = None) -> _Folder:
+        """The pattern context of the folder ``real`` (a resolved path)."""
+        anchor = os.path.relpath(real, self.root) if _within(real, self.root) else "."
+        ignores = tuple(
+            (spec, _relative(real, base)) for base, spec in self._ignores_above(Path(real))
+        )
+        return _Folder(path or real, real, "", "" if anchor == "." else anchor, ignores)
+
+    def _link(self, full: str, real_root: str, relative: str) -> Iterator[Source]:
         """Links are not followed. One to a file or folder inside the tree is passed over
         quietly (the walk reaches the target itself); a dangling one, one that loops back
         above itself and one that leads out of the tree are reported as failures."""
@@ -145,23 +186,16 @@ class _Walker:
         if problem is None:
             self.on_skip(Path(full), "a symbolic link inside the tree; its target is walked")
             return
-        relative = PurePosixPath(Path(full).relative_to(root).as_posix())
-        yield Source(Path(full), relative, problem)
+        yield Source(Path(full), PurePosixPath(relative), problem)
 
-    def _excluded(self, path: str, is_dir: bool, real_root: str, ignores: _Ignores) -> str | None:
-        """Why ``path`` is left out (an exclude pattern, a .gitignore), or ``None``."""
-        real = os.path.realpath(path)
-        anchor = self.root if _within(real, self.root) else real_root
-        relative = os.path.relpath(real, anchor).replace(os.sep, "/")
-        if relative != ".":
-            hit = self.exclude.check_file(relative + ("/" if is_dir else ""))
-            if hit.include and hit.index is not None:
-                return f"excluded by {self.options.exclude[hit.index]!r}"
-        for base, spec in reversed(ignores):
-            if not _within(real, base):
-                continue
-            local = os.path.relpath(real, base).replace(os.sep, "/")
-            verdict = spec.check_file(local + ("/" if is_dir else "")).include
+    def _verdict(self, folder: _Folder, name: str, is_dir: bool) -> str | None:
+        """Why ``name`` in ``folder`` is left out (an exclude pattern, a .gitignore), or None."""
+        suffix = "/" if is_dir else ""
+        hit = self.exclude.check_file(_child(folder.anchor, name) + suffix)
+        if hit.include and hit.index is not None:
+            return f"excluded by {self.options.exclude[hit.index]!r}"
+        for spec, relative in reversed(folder.ignores):
+            verdict = spec.check_file(_child(relative, name) + suffix).include
             if verdict is not None:
                 return "ignored by .gitignore" if verdict else None
         return None
@@ -180,19 +214,6 @@ class _Walker:
             ignores.extend(_spec_from(ancestor / ".gitignore", str(ancestor)))
         return tuple(ignores)
 
-    def _own_gitignore(self, folder: str) -> _Ignores:
-        if not self.options.gitignore:
-            return ()
-        return tuple(_spec_from(Path(folder) / ".gitignore", os.path.realpath(folder)))
-
-    @staticmethod
-    def _errors(errors: list[OSError], root: Path) -> Iterator[Source]:
-        while errors:
-            error = errors.pop(0)
-            failed = Path(error.filename or root)
-            relative = PurePosixPath(failed.relative_to(root).as_posix())
-            yield Source(failed, relative, f"cannot list folder: {error.strerror}")
-
 
 def _spec_from(path: Path, base: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
     try:
@@ -200,6 +221,15 @@ def _spec_from(path: Path, base: str) -> list[tuple[str, pathspec.GitIgnoreSpec]
     except OSError:
         return []
     return [(base, pathspec.GitIgnoreSpec.from_lines(lines))]
+
+
+def _child(prefix: str, name: str) -> str:
+    return f"{prefix}/{name}" if prefix else name
+
+
+def _relative(path: str, base: str) -> str:
+    relative = os.path.relpath(path, base).replace(os.sep, "/")
+    return "" if relative == "." else relative
 
 
 def _within(path: str, folder: str) -> bool:
