@@ -27,7 +27,7 @@ from .config import (
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
 from .process import FileOptions, Mode
-from .report import Reporter, make_console, rules_listing
+from .report import Reporter, rules_listing, say
 from .results import RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
@@ -200,7 +200,6 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
         raise click.UsageError("--output-format and -O/--output-file go with --check")
     if Path("-") in paths and len(paths) > 1:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
-    stderr = make_console(stderr=True)
     totals = RunTotals()
     try:
         overrides = {
@@ -255,10 +254,10 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
         run(options, reporter.on_file, totals, reporter.on_skip)
         reporter.finish(totals)
     except CleanReportsError as error:
-        stderr.print(f"error: {error}", style="bold red", markup=False)
+        say(f"error: {error}", style="error")
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:
-        stderr.print(
+        say(
             f"interrupted after {plural(totals.files, 'file')} "
             f"({totals.cleaned} with watermarks, {totals.failed} failed); "
             "every file written is complete; run again to finish."

@@ -19,7 +19,6 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-import chardet
 import regex
 
 from .errors import FileFailure
@@ -118,6 +117,8 @@ def _utf16_without_bom(data: bytes) -> Decoded:
 
 
 def _detected(data: bytes) -> Decoded:
+    import chardet  # only files that are not UTF-8 need it: start-up stays short
+
     best = chardet.detect(data, include_encodings=CANDIDATES, no_match_encoding=_NO_VERDICT)
     name = best.get("encoding")
     if not name or name.lower() == _NO_VERDICT:

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, TextIO
 
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
+import click
 
 from . import __version__
 from .formats import check_total, finding_line, plural, render
@@ -29,8 +27,14 @@ from .write import atomic_write
 SUMMARY_FILE = "summary.json"
 
 
-def make_console(*, stderr: bool) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+def say(message: str, *, style: str | None = None) -> None:
+    """A line for people, on stderr; coloured on a terminal (``NO_COLOR`` respected by click)."""
+    if style == "error":
+        click.secho(message, err=True, fg="red", bold=True)
+    elif style == "dim":
+        click.secho(message, err=True, dim=True)
+    else:
+        click.echo(message, err=True)
 
 
 @dataclass
@@ -54,7 +58,6 @@ class Reporter:
     results: list[FileResult] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.stderr = make_console(stderr=True)
         check = self.mode is Mode.CHECK
         self.stream_text = check and (self.output_format == "text" or self.output_file is not None)
         self.collect = self.mode is Mode.OUT_DIR or (
@@ -63,12 +66,12 @@ class Reporter:
 
     def on_file(self, result: FileResult) -> None:
         if result.status is Status.FAILED:
-            self.stderr.print(Text(f"error: {result.path}: {result.reason}", style="bold red"))
+            say(f"error: {result.path}: {result.reason}", style="error")
         elif self.mode is Mode.IN_PLACE and result.status is Status.CLEANED and not self.quiet:
             found = plural(len(result.matches), "watermark")
-            self.stderr.print(Text(f"cleaned {result.path} ({found})"))
+            say(f"cleaned {result.path} ({found})")
         elif self.verbose:
-            self.stderr.print(Text(describe(result), style="dim"))
+            say(describe(result), style="dim")
         if self.stream_text and result.matches:
             self.stdout.write("".join(finding_line(result.path, m) + "\n" for m in result.matches))
         elif self.mode is Mode.DIFF and result.diff:
@@ -78,7 +81,7 @@ class Reporter:
 
     def on_skip(self, path: Path, reason: str) -> None:
         if self.verbose:
-            self.stderr.print(Text(f"{path}: skipped ({reason})", style="dim"))
+            say(f"{path}: skipped ({reason})", style="dim")
 
     def finish(self, totals: RunTotals) -> None:
         """Write the end-of-run outputs: report file, summary.json, totals, summary table."""
@@ -92,18 +95,16 @@ class Reporter:
         if self.quiet:
             return
         if self.mode is Mode.DIFF:
-            self.stderr.print(
+            say(
                 f"{plural(totals.cleaned, 'file')} would be cleaned, "
                 f"{totals.unchanged} unchanged, {totals.failed} failed."
             )
             return
         if self.mode is Mode.IN_PLACE:
             failed = f", {totals.failed} failed" if totals.failed else ""
-            self.stderr.print(
-                f"{plural(totals.cleaned, 'file')} cleaned, {totals.unchanged} unchanged{failed}."
-            )
+            say(f"{plural(totals.cleaned, 'file')} cleaned, {totals.unchanged} unchanged{failed}.")
             return
-        self.stderr.print(summary_table(totals, title=f"clean-reports → {self.out_dir}"))
+        print_summary(totals, title=f"clean-reports → {self.out_dir}")
 
     def _finish_check(self, totals: RunTotals) -> None:
         if self.collect:
@@ -117,7 +118,7 @@ class Reporter:
         if self.stream_text:
             self.stdout.write(check_total(totals) + "\n")
         elif not self.quiet and self.output_format not in ("text", "explain"):
-            self.stderr.print(check_total(totals))
+            say(check_total(totals))
 
 
 def describe(result: FileResult) -> str:
@@ -129,8 +130,14 @@ def describe(result: FileResult) -> str:
     return f"{result.path}: {encoding}: unchanged"
 
 
-def summary_table(totals: RunTotals, *, title: str) -> Group:
-    """The end-of-run summary: files by status, then hits per rule."""
+def print_summary(totals: RunTotals, *, title: str) -> None:
+    """The end-of-run summary on stderr: files by status, then hits per rule.
+
+    rich is imported here, not at start-up: a pre-commit run on one file never needs it.
+    """
+    from rich.console import Console, Group
+    from rich.table import Table
+
     files = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
     files.add_column(style="bold")
     files.add_column(justify="right")
@@ -147,7 +154,7 @@ def summary_table(totals: RunTotals, *, title: str) -> Group:
         for rule_id, count in sorted(totals.hits.items(), key=lambda item: (-item[1], item[0])):
             hits.add_row(rule_id, str(count))
         parts.append(hits)
-    return Group(*parts)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Group(*parts))
 
 
 def summary_document(

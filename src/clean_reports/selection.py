@@ -12,8 +12,6 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import pathspec
-
 from .errors import ConfigError
 from .rules import Rule
 
@@ -35,10 +33,14 @@ class RuleSelector:
         chosen -= set(_expand(ignore, ids, "ignore"))
         self.rules = tuple(rule for rule in rules if rule.id in chosen)
         self.root = os.path.realpath(root or Path.cwd())
-        self._per_file = [
-            (pathspec.GitIgnoreSpec.from_lines([glob]), frozenset(_expand(patterns, ids, glob)))
-            for glob, patterns in per_file_ignores
-        ]
+        self._per_file = []
+        if per_file_ignores:
+            from pathspec import GitIgnoreSpec  # imported only when a config asks for it
+
+            self._per_file = [
+                (GitIgnoreSpec.from_lines([glob]), frozenset(_expand(patterns, ids, glob)))
+                for glob, patterns in per_file_ignores
+            ]
         self._cache: dict[frozenset[str], tuple[Rule, ...]] = {frozenset(): self.rules}
 
     def for_path(self, path: Path | str) -> tuple[Rule, ...]:

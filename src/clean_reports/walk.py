@@ -11,19 +11,23 @@ inside a walked tree are not followed, and the output folder is never walked.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+    # (folder the patterns are relative to, the patterns)
+    _Ignores = tuple[tuple[str, GitIgnoreSpec], ...]
 
 from .config import DEFAULT_EXCLUDE, find_repo_root
 
 DEFAULT_INCLUDE = ("*.txt",)
 
-# (folder the patterns are relative to, the patterns)
-_Ignores = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class _Folder:
     real: str
     relative: str
     anchor: str
-    ignores: tuple[tuple[pathspec.GitIgnoreSpec, str], ...]
+    ignores: tuple[tuple[GitIgnoreSpec, str], ...]
 
     def child(self, entry: os.DirEntry[str]) -> _Folder:
         return _Folder(
@@ -98,10 +102,18 @@ class _Walker:
     def __init__(self, options: WalkOptions, on_skip: SkipReporter) -> None:
         self.options = options
         self.on_skip = on_skip
-        self.include = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_INCLUDE, *options.include])
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude)
         self.root = os.path.realpath(options.root)
         self.skipped = {os.path.realpath(folder) for folder in options.skip}
+
+    # The patterns are compiled on first use: files named on the command line without
+    # --force-exclude (a pre-commit check of one file) never need pathspec at all.
+    @functools.cached_property
+    def include(self) -> GitIgnoreSpec:
+        return _spec([*DEFAULT_INCLUDE, *self.options.include])
+
+    @functools.cached_property
+    def exclude(self) -> GitIgnoreSpec:
+        return _spec(self.options.exclude)
 
     def walk_argument(self, path: Path) -> Iterator[Source]:
         real = os.path.realpath(path)
@@ -206,7 +218,7 @@ class _Walker:
             return ()
         repo = find_repo_root(folder)
         chain = [folder] if repo is None else [folder, *folder.parents]
-        ignores: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        ignores: list[tuple[str, GitIgnoreSpec]] = []
         if repo is not None:
             ignores.extend(_spec_from(repo / ".git" / "info" / "exclude", str(repo)))
             chain = chain[: chain.index(repo) + 1]
@@ -215,12 +227,18 @@ class _Walker:
         return tuple(ignores)
 
 
-def _spec_from(path: Path, base: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(lines)
+
+
+def _spec_from(path: Path, base: str) -> list[tuple[str, GitIgnoreSpec]]:
     try:
         lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
     except OSError:
         return []
-    return [(base, pathspec.GitIgnoreSpec.from_lines(lines))]
+    return [(base, _spec(lines))]
 
 
 def _child(prefix: str, name: str) -> str:
