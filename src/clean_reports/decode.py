@@ -119,7 +119,11 @@ def _utf16_without_bom(data: bytes) -> Decoded:
 def _detected(data: bytes) -> Decoded:
     import chardet  # only files that are not UTF-8 need it: start-up stays short
 
-    best = chardet.detect(data, include_encodings=CANDIDATES, no_match_encoding=_NO_VERDICT)
+    # The first few KB tell a report's encoding as well as all of it, for less; the strict
+    # decode of the whole file below checks the verdict.
+    best = chardet.detect(
+        data, include_encodings=CANDIDATES, no_match_encoding=_NO_VERDICT, max_bytes=4096
+    )
     name = best.get("encoding")
     if not name or name.lower() == _NO_VERDICT:
         raise FileFailure("decode", "not UTF-8, and chardet found no encoding that fits")

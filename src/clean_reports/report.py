@@ -7,7 +7,9 @@ Data goes to stdout (findings, diffs, a machine-readable report); everything for
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,12 +19,13 @@ from typing import Any, TextIO
 import click
 
 from . import __version__
+from .errors import CleanReportsError
 from .formats import check_total, finding_line, plural, render
 from .process import Mode
 from .results import FileResult, RunTotals, Status
 from .rules import Rule
 from .run import DIFF_SUFFIX
-from .write import atomic_write
+from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write
 
 SUMMARY_FILE = "summary.json"
 
@@ -60,8 +63,11 @@ class Reporter:
     def __post_init__(self) -> None:
         check = self.mode is Mode.CHECK
         self.stream_text = check and (self.output_format == "text" or self.output_file is not None)
-        self.collect = self.mode is Mode.OUT_DIR or (
-            check and (self.output_format != "text" or self.output_file is not None)
+        # Check reports other than text need every result at the end; summary.json is
+        # written as files finish, so an out-dir run's memory does not grow with the corpus.
+        self.collect = check and (self.output_format != "text" or self.output_file is not None)
+        self.summary = (
+            SummaryWriter(self.out_dir, self.rules) if self.mode is Mode.OUT_DIR else None
         )
 
     def on_file(self, result: FileResult) -> None:
@@ -78,6 +84,8 @@ class Reporter:
             self.stdout.write(result.diff)
         if self.collect:
             self.results.append(result)
+        if self.summary is not None:
+            self.summary.add(result)
 
     def on_skip(self, path: Path, reason: str) -> None:
         if self.verbose:
@@ -88,10 +96,8 @@ class Reporter:
         if self.mode is Mode.CHECK:
             self._finish_check(totals)
             return
-        if self.mode is Mode.OUT_DIR:
-            assert self.out_dir is not None
-            document = summary_document(self.results, totals, self.out_dir, self.rules)
-            atomic_write(self.out_dir / SUMMARY_FILE, dump_json(document))
+        if self.summary is not None:
+            self.summary.close(totals)
         if self.quiet:
             return
         if self.mode is Mode.DIFF:
@@ -157,16 +163,54 @@ def print_summary(totals: RunTotals, *, title: str) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(Group(*parts))
 
 
-def summary_document(
-    results: Sequence[FileResult], totals: RunTotals, out_dir: Path, rules: Sequence[Rule]
-) -> dict[str, Any]:
-    """The content of ``OUT/summary.json``: one record per input, then the totals."""
-    return {
-        "tool": "clean-reports",
-        "version": __version__,
-        "rules": [rule.id for rule in rules],
-        "files": [_file_record(result, out_dir) for result in results],
-        "totals": {
+class SummaryWriter:
+    """``OUT/summary.json``, written one record at a time as files finish.
+
+    The records go to a temporary file in the output folder that replaces summary.json
+    once the totals are known, so the file is always whole: the last complete run's, or
+    this one's. Memory stays the same whatever the size of the corpus.
+    """
+
+    def __init__(self, out_dir: Path | None, rules: Sequence[Rule]) -> None:
+        assert out_dir is not None
+        self.out_dir = out_dir
+        self.rules = rules
+        self.temp = out_dir / f".{SUMMARY_FILE}{TEMP_MARK}{os.getpid()}{TEMP_SUFFIX}"
+        self.stream: TextIO | None = None
+        self.error: str | None = None
+
+    def _open(self) -> TextIO:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        stream = self.temp.open("w", encoding="utf-8")
+        header: dict[str, Any] = {"tool": "clean-reports", "version": __version__}
+        header["rules"] = [rule.id for rule in self.rules]
+        stream.write(json.dumps(header, ensure_ascii=False, indent=2)[:-2])
+        stream.write(',\n  "files": [')
+        return stream
+
+    def add(self, result: FileResult) -> None:
+        if self.error:
+            return
+        try:
+            first = self.stream is None
+            if self.stream is None:
+                self.stream = self._open()
+            self.stream.write("\n    " if first else ",\n    ")
+            self.stream.write(json.dumps(_file_record(result, self.out_dir), ensure_ascii=False))
+        except OSError as exc:
+            self.error = exc.strerror or str(exc)
+
+    def close(self, totals: RunTotals) -> None:
+        try:
+            if self.stream is None and not self.error:  # no file at all: an empty list
+                self.stream = self._open()
+        except OSError as exc:
+            self.error = exc.strerror or str(exc)
+        if self.error or self.stream is None:
+            with contextlib.suppress(OSError):
+                self.temp.unlink()
+            raise CleanReportsError(f"cannot write {self.out_dir / SUMMARY_FILE}: {self.error}")
+        document_totals = {
             "files": totals.files,
             "cleaned": totals.cleaned,
             "unchanged": totals.unchanged,
@@ -174,8 +218,16 @@ def summary_document(
             "chars_removed": totals.chars_removed,
             "hits": dict(sorted(totals.hits.items())),
             "encodings": dict(sorted(totals.encodings.items())),
-        },
-    }
+        }
+        rendered = json.dumps(document_totals, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        try:
+            self.stream.write(f'\n  ],\n  "totals": {rendered}\n}}\n')
+            self.stream.close()
+            self.temp.replace(self.out_dir / SUMMARY_FILE)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self.temp.unlink()
+            raise CleanReportsError(f"cannot write {self.out_dir / SUMMARY_FILE}: {exc}") from exc
 
 
 def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
@@ -193,10 +245,6 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         "chars_removed": result.chars_removed or 0,
         "hits": dict(sorted(result.hits().items())),
     }
-
-
-def dump_json(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def rules_listing(rules: Sequence[Rule]) -> str:

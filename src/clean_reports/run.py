@@ -85,7 +85,9 @@ def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[_Task 
         assert options.out_dir is not None
         _check_out_dir(options)
         walk_options = replace(walk_options, skip=(*walk_options.skip, options.out_dir))
-    claimed: dict[str, str] = {}
+    # Two inputs can only write the same output when several paths were named: one folder
+    # never yields the same relative path twice. So only then are outputs remembered.
+    claimed: dict[str, str] | None = {} if len(options.paths) > 1 else None
     swept: set[Path] = set()
     for source in walk(options.paths, walk_options, on_skip):
         if source.error:
@@ -120,12 +122,14 @@ def _check_out_dir(options: RunOptions) -> None:
             )
 
 
-def _clash(target: Path, source: Source, claimed: dict[str, str]) -> str | None:
+def _clash(target: Path, source: Source, claimed: dict[str, str] | None) -> str | None:
     """Two inputs must not write the same output, nor may an output overwrite its input."""
     # abspath, not resolve(): no system calls per file (the output folder was resolved once)
     key = os.path.abspath(target)  # noqa: PTH100
     if key == os.path.abspath(source.path):  # noqa: PTH100
         return f"the output {target} would overwrite the input"
+    if claimed is None:
+        return None
     if key in claimed:
         return f"{claimed[key]} already writes to {target}"
     claimed[key] = str(source.path)

@@ -29,7 +29,6 @@ from .config import DEFAULT_EXCLUDE, find_repo_root
 DEFAULT_INCLUDE = ("*.txt",)
 
 
-
 @dataclass(frozen=True)
 class _Folder:
     """A folder being walked, with its paths relative to everything patterns are anchored at.

@@ -1,0 +1,172 @@
+"""The benchmark: clean-reports against its baselines, on one generated corpus, in one run.
+
+    python bench/run.py [--size-mb 200] [--small-mb 50] [--jobs N] [--skip-naive]
+
+Generates (once, under --work, default /tmp/clean-reports-bench) a corpus with
+bench/corpus.py, then times over the same files: ripgrep with the watermarks' literal
+patterns (when ``rg`` is installed) against ``clean-reports --check``; the naive script
+(bench/naive.py) and ``cp -r`` against ``clean-reports`` writing clean copies; a
+``--check`` of one file (start-up included); and the peak memory of the whole process
+tree on a small and the full corpus. Every figure is printed with its ratio to the
+baseline measured in the same run, since the machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from corpus import generate
+
+HERE = Path(__file__).resolve().parent
+RG_PATTERNS = ["酷乐文行", "会员资料仅供内部交流使用", "咨询QQ", "仅供学习 禁止外传"]
+
+
+def tool(name: str) -> str:
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        sys.exit(f"{name} is not installed")
+    return found
+
+
+def corpus(work: Path, size_mb: float) -> Path:
+    folder = work / f"corpus-{size_mb:g}mb"
+    if not folder.exists():
+        files, total = generate(folder, size_mb)
+        print(f"generated {files} files, {total / 1e6:.0f} MB in {folder}", flush=True)
+    return folder
+
+
+def timed(command: list[str], *, quiet: bool = True) -> tuple[float, int, int]:
+    """Wall time, exit status and peak memory (bytes, the whole process tree) of a command.
+
+    Memory is the proportional set size (PSS): pages forked workers share with the main
+    process count once, as they cost once.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    status = process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, status, peak[0]
+
+
+def _tree_rss(root: int) -> int:
+    """Proportional resident memory of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            total += int(rollup.split("Pss:", 1)[1].split()[0]) * 1024
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=float, default=200)
+    parser.add_argument("--small-mb", type=float, default=50)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/clean-reports-bench"))
+    parser.add_argument("--skip-naive", action="store_true", help="the naive script is slow")
+    args = parser.parse_args()
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    big, small = corpus(work, args.size_mb), corpus(work, args.small_mb)
+    cr = [tool("clean-reports"), "--jobs", str(args.jobs), "-q"]
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def fresh(name: str) -> Path:
+        path = work / name
+        shutil.rmtree(path, ignore_errors=True)
+        return path
+
+    for path in big.rglob("*.txt"):  # every tool then reads from the page cache
+        path.read_bytes()
+    check, _, _ = timed([*cr, "--check", str(big)])
+    if shutil.which("rg"):
+        patterns = [arg for pattern in RG_PATTERNS for arg in ("-e", pattern)]
+        grep, _, _ = timed(["rg", "-l", "-F", *patterns, str(big)])
+        rows.append(
+            ("--check", f"{check:.2f} s", f"rg {grep:.2f} s", f"{check / grep:.1f}x", "<= 3x")
+        )
+    else:
+        rows.append(("--check", f"{check:.2f} s", "rg not installed", "", "<= 3x"))
+
+    clean, _, peak_big = timed([*cr, str(big), "-o", str(fresh("out-cr"))])
+    copy, _, _ = timed(["cp", "-r", str(big), str(fresh("out-cp"))])
+    if not args.skip_naive:
+        naive, _, _ = timed(
+            [sys.executable, str(HERE / "naive.py"), str(big), str(fresh("out-naive"))]
+        )
+        rows.append(
+            ("clean to out dir", f"{clean:.2f} s", f"naive {naive:.2f} s",
+             f"{naive / clean:.1f}x faster", ">= 8x faster")
+        )  # fmt: skip
+    rows.append(
+        (
+            "clean to out dir",
+            f"{clean:.2f} s",
+            f"cp -r {copy:.2f} s",
+            f"{clean / copy:.1f}x",
+            "<= 5x",
+        )
+    )
+
+    one = next(big.rglob("*.txt"))
+    singles = [timed([tool("clean-reports"), "--check", str(one)])[0] for _ in range(11)]
+    rows.append(
+        ("--check one file", f"{statistics.median(singles) * 1000:.0f} ms", "", "", "< 150 ms")
+    )
+
+    _, _, peak_small = timed([*cr, str(small), "-o", str(fresh("out-small"))])
+    growth = peak_big / peak_small - 1
+    rows.append(
+        ("peak memory", f"{peak_small / 1e6:.0f} MB / {peak_big / 1e6:.0f} MB",
+         f"{args.small_mb:g} MB / {args.size_mb:g} MB corpus", f"{growth:+.0%}", "< 150 MB, ±10%")
+    )  # fmt: skip
+
+    files = sum(1 for _ in big.rglob("*.txt"))
+    print(f"\ncorpus: {files} files, {args.size_mb:g} MB; {args.jobs} jobs; {os.cpu_count()} cores")
+    header = ("figure", "clean-reports", "baseline", "ratio", "target")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
