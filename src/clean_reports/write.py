@@ -9,9 +9,9 @@ removed and the destination is as it was.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import FileFailure
@@ -20,13 +20,8 @@ TEMP_MARK = ".clean-reports-"
 TEMP_SUFFIX = ".tmp"
 
 
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-_UMASK = _read_umask()
+_made_folders: set[str] = set()
+_counter = itertools.count()
 
 
 def atomic_write(
@@ -37,27 +32,31 @@ def atomic_write(
     The rename is atomic whatever happens to the process. ``durable`` also flushes the
     data to disk before the rename, so the file survives a power cut too: what a report
     rewritten in place needs, and what a clean copy that can be made again can skip.
+    A new file gets the permissions the umask gives; creating it with them, and making
+    each output folder once, keeps a write to four system calls on large corpora.
     """
+    folder = str(path.parent)
+    temp = f"{folder}/.{path.name}{TEMP_MARK}{os.getpid()}-{next(_counter)}{TEMP_SUFFIX}"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666 & ~_UMASK
-        handle, name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX
-        )
+        if keep_mode_of is None and folder not in _made_folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _made_folders.add(folder)
+        mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except OSError as exc:
         raise FileFailure("write", f"cannot write {path}: {exc.strerror or exc}") from exc
-    temp = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
+            if keep_mode_of is not None:
+                os.fchmod(stream.fileno(), mode)  # exactly the original's, whatever the umask
             stream.write(data)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
-        temp.chmod(mode)
-        temp.replace(path)
+        Path(temp).replace(path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            temp.unlink()
+            Path(temp).unlink()
         if isinstance(exc, OSError):
             raise FileFailure("write", f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
