@@ -25,7 +25,7 @@ from .process import Mode
 from .results import FileResult, RunTotals, Status
 from .rules import Rule
 from .run import DIFF_SUFFIX
-from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write
+from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write, sweep_temp_files
 
 SUMMARY_FILE = "summary.json"
 
@@ -181,6 +181,7 @@ class SummaryWriter:
 
     def _open(self) -> TextIO:
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        sweep_temp_files(self.out_dir)  # a killed run's summary, among others
         stream = self.temp.open("w", encoding="utf-8")
         header: dict[str, Any] = {"tool": "clean-reports", "version": __version__}
         header["rules"] = [rule.id for rule in self.rules]
