@@ -1,7 +1,8 @@
-"""A whole run: walk → read bytes → process (pure) → write, one file at a time.
+"""A whole run: walk → read bytes → process (pure) → write, file by file.
 
 This module owns the file system side of a run; deciding what is clean happens in
-:mod:`clean_reports.process`, and telling the user in :mod:`clean_reports.report`.
+:mod:`clean_reports.process`, spreading files over processes in
+:mod:`clean_reports.parallel`, and telling the user in :mod:`clean_reports.report`.
 A file that fails is recorded with its reason and left untouched; the run goes on.
 """
 
