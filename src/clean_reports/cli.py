@@ -27,11 +27,12 @@ from .config import (
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
 from .process import FileOptions, Mode
-from .report import Reporter, rules_listing, say
+from .progress import ProgressDisplay
+from .report import Reporter, rules_listing, say, set_color
 from .results import RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
-from .run import RunOptions, run, run_stdin
+from .run import RunOptions, count_inputs, run, run_stdin
 from .selection import RuleSelector
 from .walk import WalkOptions
 
@@ -177,6 +178,13 @@ def _split(
     help="Worker processes.",
 )
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour on stderr; auto colours a terminal unless NO_COLOR is set.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what was decided for each path.")
 @click.version_option(__version__, "-V", "--version", prog_name="clean-reports")
@@ -201,6 +209,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
     if Path("-") in paths and len(paths) > 1:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
     totals = RunTotals()
+    color = set_color(params["color"], os.environ)
+    reporter: Reporter | None = None
     try:
         overrides = {
             field: params[name] for name, field in _CONFIGURABLE.items() if _given(ctx, name)
@@ -251,12 +261,18 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             int(settings.max_size * 1_000_000),
             params["jobs"],
         )
+        if not params["quiet"] and sys.stderr.isatty():
+            reporter.progress = ProgressDisplay(*count_inputs(options), color=color)
         run(options, reporter.on_file, totals, reporter.on_skip)
         reporter.finish(totals)
     except CleanReportsError as error:
+        if reporter is not None:
+            reporter.stop_progress()
         say(f"error: {error}", style="error")
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:
+        if reporter is not None:
+            reporter.stop_progress()
         say(
             f"interrupted after {plural(totals.files, 'file')} "
             f"({totals.cleaned} with watermarks, {totals.failed} failed); "

@@ -11,7 +11,8 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, TextIO
@@ -22,6 +23,7 @@ from . import __version__
 from .errors import CleanReportsError
 from .formats import check_total, finding_line, plural, render
 from .process import Mode
+from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
 from .rules import Rule
 from .run import DIFF_SUFFIX
@@ -30,14 +32,29 @@ from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write, sweep_temp_files
 SUMMARY_FILE = "summary.json"
 
 
-def say(message: str, *, style: str | None = None) -> None:
-    """A line for people, on stderr; coloured on a terminal (``NO_COLOR`` respected by click)."""
-    if style == "error":
-        click.secho(message, err=True, fg="red", bold=True)
-    elif style == "dim":
-        click.secho(message, err=True, dim=True)
+_color: bool | None = None  # None: colour when stderr is a terminal
+
+
+def set_color(choice: str, environ: Mapping[str, str]) -> bool | None:
+    """``--color auto|always|never``; ``auto`` honours NO_COLOR (https://no-color.org)."""
+    global _color
+    if choice == "always":
+        _color = True
+    elif choice == "never" or environ.get("NO_COLOR"):
+        _color = False
     else:
-        click.echo(message, err=True)
+        _color = None
+    return _color
+
+
+def say(message: str, *, style: str | None = None) -> None:
+    """A line for people, on stderr, coloured as ``--color`` says."""
+    if style == "error":
+        click.secho(message, err=True, fg="red", bold=True, color=_color)
+    elif style == "dim":
+        click.secho(message, err=True, dim=True, color=_color)
+    else:
+        click.echo(message, err=True, color=_color)
 
 
 @dataclass
@@ -59,6 +76,8 @@ class Reporter:
     verbose: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     results: list[FileResult] = field(default_factory=list)
+    progress: ProgressDisplay | None = None
+    started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         check = self.mode is Mode.CHECK
@@ -71,6 +90,8 @@ class Reporter:
         )
 
     def on_file(self, result: FileResult) -> None:
+        if self.progress is not None:
+            self.progress.advance(result)
         if result.status is Status.FAILED:
             say(f"error: {result.path}: {result.reason}", style="error")
         elif self.mode is Mode.IN_PLACE and result.status is Status.CLEANED and not self.quiet:
@@ -91,8 +112,13 @@ class Reporter:
         if self.verbose:
             say(f"{path}: skipped ({reason})", style="dim")
 
+    def stop_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
     def finish(self, totals: RunTotals) -> None:
         """Write the end-of-run outputs: report file, summary.json, totals, summary table."""
+        self.stop_progress()
         if self.mode is Mode.CHECK:
             self._finish_check(totals)
             return
@@ -110,7 +136,8 @@ class Reporter:
             failed = f", {totals.failed} failed" if totals.failed else ""
             say(f"{plural(totals.cleaned, 'file')} cleaned, {totals.unchanged} unchanged{failed}.")
             return
-        print_summary(totals, title=f"clean-reports → {self.out_dir}")
+        elapsed = time.monotonic() - self.started
+        print_summary(totals, title=f"clean-reports → {self.out_dir}", seconds=elapsed)
 
     def _finish_check(self, totals: RunTotals) -> None:
         if self.collect:
@@ -136,8 +163,9 @@ def describe(result: FileResult) -> str:
     return f"{result.path}: {encoding}: unchanged"
 
 
-def print_summary(totals: RunTotals, *, title: str) -> None:
-    """The end-of-run summary on stderr: files by status, then hits per rule.
+def print_summary(totals: RunTotals, *, title: str, seconds: float) -> None:
+    """The end-of-run summary on stderr: files by status, encodings, time and throughput,
+    hits per rule, and the files that failed with their reasons.
 
     rich is imported here, not at start-up: a pre-commit run on one file never needs it.
     """
@@ -152,6 +180,10 @@ def print_summary(totals: RunTotals, *, title: str) -> None:
     files.add_row("unchanged", str(totals.unchanged))
     files.add_row("failed", str(totals.failed), style="bold red" if totals.failed else None)
     files.add_row("characters removed", str(totals.chars_removed))
+    encodings = ", ".join(f"{name} {count}" for name, count in totals.encodings.most_common())
+    files.add_row("encodings", encodings or "-")
+    rate = f"{totals.files / seconds:,.0f} files/s, {totals.bytes / 1e6 / seconds:.1f} MB/s"
+    files.add_row("time", f"{seconds:.1f} s ({rate})" if seconds > 0 else "-")
     parts: list[Table] = [files]
     if totals.hits:
         hits = Table(show_edge=False, padding=(0, 2))
@@ -160,7 +192,19 @@ def print_summary(totals: RunTotals, *, title: str) -> None:
         for rule_id, count in sorted(totals.hits.items(), key=lambda item: (-item[1], item[0])):
             hits.add_row(rule_id, str(count))
         parts.append(hits)
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Group(*parts))
+    if totals.failures:
+        failed = Table(show_edge=False, padding=(0, 2), title="failed", title_justify="left")
+        failed.add_column("file", style="bold red", overflow="fold")
+        failed.add_column("reason", overflow="fold")
+        for path, reason in totals.failures:
+            failed.add_row(path, reason)
+        if totals.failed > len(totals.failures):
+            failed.add_row(f"… and {totals.failed - len(totals.failures)} more", "")
+        parts.append(failed)
+    console = Console(stderr=True, highlight=False, soft_wrap=True, no_color=_color is False)
+    if _color:
+        console = Console(stderr=True, highlight=False, soft_wrap=True, force_terminal=True)
+    console.print(Group(*parts))
 
 
 class SummaryWriter:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from .core import Match
 
+FAILURES_KEPT = 50
+
 
 class Status(enum.StrEnum):
     """A file's fate. In ``--check`` and ``--diff`` runs, ``cleaned`` means "would be cleaned"."""
@@ -31,6 +33,7 @@ class FileResult:
     chars_removed: int | None = None
     matches: tuple[Match, ...] = ()
     diff: str | None = None
+    size: int = 0
 
     def hits(self) -> dict[str, int]:
         return dict(Counter(match.rule_id for match in self.matches))
@@ -48,11 +51,16 @@ class RunTotals:
     chars_removed: int = 0
     hits: Counter[str] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
+    bytes: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # the first FAILURES_KEPT
 
     def add(self, result: FileResult) -> None:
         self.files += 1
+        self.bytes += result.size
         if result.status is Status.FAILED:
             self.failed += 1
+            if len(self.failures) < FAILURES_KEPT:
+                self.failures.append((result.path, result.reason or ""))
         elif result.status is Status.CLEANED:
             self.cleaned += 1
         else:

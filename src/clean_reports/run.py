@@ -8,6 +8,7 @@ A file that fails is recorded with its reason and left untouched; the run goes o
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -79,13 +80,27 @@ def run(
     return totals
 
 
+def _walk_options(options: RunOptions) -> WalkOptions:
+    if options.mode is not Mode.OUT_DIR:
+        return options.walk
+    assert options.out_dir is not None
+    _check_out_dir(options)
+    return replace(options.walk, skip=(*options.walk.skip, options.out_dir))
+
+
+def count_inputs(options: RunOptions) -> tuple[int, int]:
+    """How many files a run will read, and their bytes: a walk ahead, for a progress bar."""
+    files = size = 0
+    for source in walk(options.paths, _walk_options(options)):
+        files += 1
+        with contextlib.suppress(OSError):
+            size += source.path.stat().st_size
+    return files, size
+
+
 def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[_Task | FileResult]:
     """The walk, as tasks; files that already failed (walk errors, clashes) as results."""
-    walk_options = options.walk
-    if options.mode is Mode.OUT_DIR:
-        assert options.out_dir is not None
-        _check_out_dir(options)
-        walk_options = replace(walk_options, skip=(*walk_options.skip, options.out_dir))
+    walk_options = _walk_options(options)
     # Two inputs can only write the same output when several paths were named: one folder
     # never yields the same relative path twice. So only then are outputs remembered.
     claimed: dict[str, str] | None = {} if len(options.paths) > 1 else None
@@ -140,8 +155,10 @@ def _clash(target: Path, source: Source, claimed: dict[str, str] | None) -> str 
 def _run_task(task: _Task, options: RunOptions) -> FileResult:
     """Read, process and write one file: the part of a run that can go to a worker."""
     display = str(task.path)
+    size = 0
     try:
         before = _stat(task.path)
+        size = before[1]
         data = _read(task.path, before[1], options.max_size)
         label = task.relative.as_posix() if task.target is not None else display
         rules = options.selector.for_path(task.path)
@@ -155,11 +172,13 @@ def _run_task(task: _Task, options: RunOptions) -> FileResult:
             destination = Path(os.path.realpath(task.path)) if task.path.is_symlink() else task.path
             atomic_write(destination, processed.output, keep_mode_of=destination)
     except FileFailure as failure:
-        return FileResult(display, Status.FAILED, reason=str(failure))
-    return _result(display, processed, task.target, options.mode)
+        return FileResult(display, Status.FAILED, reason=str(failure), size=size)
+    return _result(display, processed, task.target, options.mode, size)
 
 
-def _result(path: str, processed: Processed, target: Path | None, mode: Mode) -> FileResult:
+def _result(
+    path: str, processed: Processed, target: Path | None, mode: Mode, size: int = 0
+) -> FileResult:
     return FileResult(
         path,
         Status.CLEANED if processed.changed else Status.UNCHANGED,
@@ -170,6 +189,7 @@ def _result(path: str, processed: Processed, target: Path | None, mode: Mode) ->
         chars_removed=processed.chars_removed,
         matches=processed.matches,
         diff=processed.diff if mode is Mode.DIFF else None,
+        size=size,
     )
 
 
