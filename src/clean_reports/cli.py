@@ -26,6 +26,7 @@ from .config import (
 )
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
+from .htmlreport import CONTEXT_CHARS, HtmlReport
 from .process import FileOptions, Mode
 from .progress import ProgressDisplay
 from .report import Reporter, rules_listing, say, set_color
@@ -98,6 +99,13 @@ def _split(
     "--output-file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the --check report to FILE; the terminal keeps the text findings.",
+)
+@click.option(
+    "--report",
+    "html_report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.html",
+    help="Also write a self-contained HTML page to review what was removed.",
 )
 @click.option("--include", multiple=True, metavar="GLOB", help="Also take files matching GLOB.")
 @click.option(
@@ -240,6 +248,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             settings.regex_timeout,
             check_codec(settings.encoding) if settings.encoding else None,
             settings.output_encoding == "original",
+            CONTEXT_CHARS if params["html_report"] else 0,
         )
         if paths == (Path("-"),):
             max_size = int(settings.max_size * 1_000_000)
@@ -261,6 +270,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             int(settings.max_size * 1_000_000),
             params["jobs"],
         )
+        if params["html_report"]:
+            reporter.html = HtmlReport(params["html_report"])
         if not params["quiet"] and sys.stderr.isatty():
             reporter.progress = ProgressDisplay(*count_inputs(options), color=color)
         run(options, reporter.on_file, totals, reporter.on_skip)

@@ -31,13 +31,15 @@ class FileOptions:
     ``max_removal`` is the largest share (0–1) of a file's non-blank characters the rules
     may remove before the file is refused; ``timeout`` bounds each rule's time per file;
     ``encoding`` forces a codec instead of detecting one; ``output_original`` makes clean
-    copies keep the file's own encoding and BOM instead of UTF-8.
+    copies keep the file's own encoding and BOM instead of UTF-8; ``context`` asks for
+    that many characters of text around each match (for a review report).
     """
 
     max_removal: float = 0.30
     timeout: float | None = DEFAULT_TIMEOUT
     encoding: str | None = None
     output_original: bool = False
+    context: int = 0
 
 
 class Mode(enum.Enum):
@@ -117,10 +119,25 @@ class Processed:
     chars_removed: int | None
     output: bytes | None = None
     diff: str | None = None
+    contexts: tuple[tuple[str, str], ...] = ()
 
     @property
     def changed(self) -> bool:
         return bool(self.matches)
+
+
+def contexts(text: str, matches: Sequence[Match], chars: int) -> tuple[tuple[str, str], ...]:
+    """Up to ``chars`` characters of the match's own line before and after each match."""
+    if not chars:
+        return ()
+    found = []
+    for match in matches:
+        line_start = max(text.rfind("\n", 0, match.start), text.rfind("\r", 0, match.start)) + 1
+        ends = [end for end in (text.find("\n", match.end), text.find("\r", match.end)) if end >= 0]
+        line_end = min(ends, default=len(text))
+        before = text[max(line_start, match.start - chars) : match.start]
+        found.append((before, text[match.end : min(line_end, match.end + chars)]))
+    return tuple(found)
 
 
 def process(
@@ -142,7 +159,12 @@ def process(
         decoded = decode(data, file_options.encoding)
         matches = find(decoded.text, rules, timeout=file_options.timeout)
         return Processed(
-            decoded.encoding, bool(decoded.bom), decoded.newline, matches, chars_removed=None
+            decoded.encoding,
+            bool(decoded.bom),
+            decoded.newline,
+            matches,
+            chars_removed=None,
+            contexts=contexts(decoded.text, matches, file_options.context),
         )
     cleaned = clean_bytes(data, rules, file_options)
     decoded, result = cleaned.decoded, cleaned.result
@@ -164,4 +186,5 @@ def process(
         result.chars_removed,
         output,
         diff,
+        contexts(decoded.text, result.matches, file_options.context),
     )

@@ -22,6 +22,7 @@ import click
 from . import __version__
 from .errors import CleanReportsError
 from .formats import check_total, finding_line, plural, render
+from .htmlreport import HtmlReport
 from .process import Mode
 from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
@@ -77,6 +78,7 @@ class Reporter:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     results: list[FileResult] = field(default_factory=list)
     progress: ProgressDisplay | None = None
+    html: HtmlReport | None = None
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
@@ -107,6 +109,8 @@ class Reporter:
             self.results.append(result)
         if self.summary is not None:
             self.summary.add(result)
+        if self.html is not None:
+            self.html.add(result)
 
     def on_skip(self, path: Path, reason: str) -> None:
         if self.verbose:
@@ -119,6 +123,8 @@ class Reporter:
     def finish(self, totals: RunTotals) -> None:
         """Write the end-of-run outputs: report file, summary.json, totals, summary table."""
         self.stop_progress()
+        if self.html is not None:
+            self.html.close(totals, self.mode.value)
         if self.mode is Mode.CHECK:
             self._finish_check(totals)
             return

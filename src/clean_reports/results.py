@@ -34,6 +34,7 @@ class FileResult:
     matches: tuple[Match, ...] = ()
     diff: str | None = None
     size: int = 0
+    contexts: tuple[tuple[str, str], ...] = ()  # text before and after each match
 
     def hits(self) -> dict[str, int]:
         return dict(Counter(match.rule_id for match in self.matches))

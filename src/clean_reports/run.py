@@ -190,6 +190,7 @@ def _result(
         matches=processed.matches,
         diff=processed.diff if mode is Mode.DIFF else None,
         size=size,
+        contexts=processed.contexts,
     )
 
 
