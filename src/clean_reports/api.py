@@ -42,14 +42,18 @@ __all__ = [
 ]
 
 
-def load_rules(*paths: str | Path, default_rules: bool = True) -> tuple[Rule, ...]:
-    """The shipped rules (unless ``default_rules=False``) plus rule files or folders in ``paths``.
+def load_rules(
+    *paths: str | Path, default_rules: bool = True, packs: Sequence[str] = ()
+) -> tuple[Rule, ...]:
+    """The shipped rules (unless ``default_rules=False``), the opt-in ``packs`` named, and
+    rule files or folders in ``paths``.
 
     Raises :class:`RuleError` naming the file and rule when a rule file is invalid.
     """
-    if not paths and default_rules:
+    if not paths and not packs and default_rules:
         return _shipped()
-    return _load_rules([Path(path) for path in paths], default_rules=default_rules)
+    files = [Path(path) for path in paths]
+    return _load_rules(files, default_rules=default_rules, packs=packs)
 
 
 @functools.cache

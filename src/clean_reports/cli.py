@@ -33,9 +33,11 @@ from .report import Reporter, rules_listing, say, set_color
 from .results import RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
-from .run import RunOptions, count_inputs, run, run_stdin
+from .run import RunOptions, TextReader, count_inputs, run, run_stdin
 from .selection import RuleSelector
+from .suggest import suggest, to_yaml
 from .walk import WalkOptions
+from .write import atomic_write
 
 DEFAULT_OUT_DIR = Path("cleaned")
 # Defaults shown in --help are the settings' own, so the two cannot drift apart.
@@ -50,6 +52,7 @@ _CONFIGURABLE = {
     "force_exclude": "force_exclude",
     "no_gitignore": "no_gitignore",
     "rule_paths": "rules",
+    "packs": "packs",
     "no_default_rules": "no_default_rules",
     "select": "select",
     "ignore": "ignore",
@@ -101,6 +104,11 @@ def _split(
     help="Write the --check report to FILE; the terminal keeps the text findings.",
 )
 @click.option(
+    "--suggest",
+    is_flag=True,
+    help="Write nothing; propose rules (YAML) for boilerplate that recurs across PATHS.",
+)
+@click.option(
     "--report",
     "html_report",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -124,6 +132,14 @@ def _split(
     multiple=True,
     type=click.Path(exists=True, path_type=Path),
     help="A rule file or a folder of them, added to the shipped rules. Repeatable.",
+)
+@click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    callback=_split,
+    metavar="NAME",
+    help="Also load a shipped opt-in pack (see --list-rules). Repeatable.",
 )
 @click.option("--no-default-rules", is_flag=True, help="Do not load the shipped rules.")
 @click.option(
@@ -212,7 +228,13 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
     mode = _mode(params)
     if params["output_dir"] is not None and mode is not Mode.OUT_DIR:
         raise click.UsageError(f"-o/--output-dir does not go with --{mode.value}")
-    if mode is not Mode.CHECK and (params["output_file"] or _given(ctx, "output_format")):
+    if params["suggest"] and (mode is not Mode.OUT_DIR or params["output_dir"]):
+        raise click.UsageError("--suggest writes nothing but its proposals; it takes no mode")
+    if (
+        mode is not Mode.CHECK
+        and not params["suggest"]
+        and (params["output_file"] or _given(ctx, "output_format"))
+    ):
         raise click.UsageError("--output-format and -O/--output-file go with --check")
     if Path("-") in paths and len(paths) > 1:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
@@ -224,7 +246,9 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             field: params[name] for name, field in _CONFIGURABLE.items() if _given(ctx, name)
         }
         settings = load_settings(paths, params["config_file"], overrides)
-        rules = load_rules(settings.rules, default_rules=not settings.no_default_rules)
+        rules = load_rules(
+            settings.rules, default_rules=not settings.no_default_rules, packs=settings.packs
+        )
         verify_examples(rule for rule in rules if not is_shipped(rule))
         if params["list_rules"]:
             click.echo(rules_listing(rules))
@@ -250,6 +274,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             settings.output_encoding == "original",
             CONTEXT_CHARS if params["html_report"] else 0,
         )
+        if params["suggest"]:
+            sys.exit(_suggest(paths, selector, settings, params["output_file"]))
         if paths == (Path("-"),):
             max_size = int(settings.max_size * 1_000_000)
             name = params["stdin_filename"] or "-"
@@ -360,6 +386,27 @@ def _stdin(
     return exit_code(
         failed=totals.failed, findings=totals.findings, findings_fail=mode is not Mode.OUT_DIR
     )
+
+
+def _suggest(
+    paths: tuple[Path, ...], selector: RuleSelector, settings: Settings, output: Path | None
+) -> ExitCode:
+    """``--suggest``: read the corpus, print (or write) the proposed rules."""
+    options = WalkOptions(
+        include=settings.include,
+        exclude=settings.excludes,
+        root=settings.root,
+        gitignore=not settings.no_gitignore,
+    )
+    texts = TextReader(paths, options, lambda path, why: say(f"skipped {path}: {why}", "dim"))
+    proposals = suggest(texts, selector.rules)
+    document = to_yaml(proposals, texts.count)
+    if output is not None:
+        atomic_write(output, document.encode("utf-8"))
+    else:
+        click.echo(document, nl=False)
+    say(f"{plural(len(proposals), 'proposal')} from {plural(texts.count, 'document')}.")
+    return ExitCode.CLEAN
 
 
 def main() -> None:

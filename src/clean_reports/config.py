@@ -48,6 +48,7 @@ class Settings:
     root: Path = field(default_factory=Path.cwd)
     config_file: Path | None = None
     rules: tuple[Path, ...] = ()
+    packs: tuple[str, ...] = ()
     no_default_rules: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -73,6 +74,7 @@ class Settings:
 # key in the file -> (Settings field, kind)
 _KEYS: dict[str, tuple[str, str]] = {
     "rules": ("rules", "paths"),
+    "packs": ("packs", "strings"),
     "no-default-rules": ("no_default_rules", "bool"),
     "include": ("include", "strings"),
     "exclude": ("exclude", "strings"),

@@ -26,7 +26,7 @@ from .htmlreport import HtmlReport
 from .process import Mode
 from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
-from .rules import Rule
+from .rules import Rule, available_packs, pack_of
 from .run import DIFF_SUFFIX
 from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write, sweep_temp_files
 
@@ -48,7 +48,7 @@ def set_color(choice: str, environ: Mapping[str, str]) -> bool | None:
     return _color
 
 
-def say(message: str, *, style: str | None = None) -> None:
+def say(message: str, style: str | None = None) -> None:
     """A line for people, on stderr, coloured as ``--color`` says."""
     if style == "error":
         click.secho(message, err=True, fg="red", bold=True, color=_color)
@@ -299,16 +299,23 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
 
 
 def rules_listing(rules: Sequence[Rule]) -> str:
-    """``--list-rules``: id, what it removes, the file it comes from, and its description.
+    """``--list-rules``: id, pack, what it removes, the file it comes from, and its
+    description; then the packs that ship with the tool, and which are on.
 
     Plain aligned columns, description last (CJK text is double width), so the listing
     reads the same in a terminal, a pipe or a CI log.
     """
-    rows = [("id", "removes", "file", "description")]
-    rows += [(rule.id, rule.remove.value, rule.source, rule.description) for rule in rules]
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    rows = [("id", "pack", "removes", "file", "description")]
+    rows += [
+        (rule.id, pack_of(rule) or "-", rule.remove.value, rule.source, rule.description)
+        for rule in rules
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
-        lines.append("  ".join([*cells, row[3]]))
+        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+        lines.append("  ".join([*cells, row[4]]))
+    active = {pack_of(rule) for rule in rules}
+    packs = ", ".join(f"{name} ({'on' if name in active else 'off'})" for name in available_packs())
+    lines.append(f"\npacks: {packs}; turn one on with --pack NAME")
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from .errors import RuleError
 from .view import normalize_pattern
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+PACKS = "packs"
 _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "examples"}
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
@@ -103,16 +104,38 @@ def rule_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_rules(paths: Iterable[Path], *, default_rules: bool = True) -> tuple[Rule, ...]:
-    """Load the shipped rules (unless disabled) and the rule files or folders in ``paths``.
+def available_packs() -> list[str]:
+    """The opt-in packs that ship with the tool (``rules/packs/NAME.yaml``)."""
+    return sorted(path.stem for path in (shipped_rules_dir() / PACKS).glob("*.yaml"))
 
-    Rule ids must be unique across everything loaded; order is kept (shipped first, then
-    the given paths in order, files sorted within a folder) because an earlier rule wins
-    when two rules claim the same text.
+
+def pack_of(rule: Rule) -> str:
+    """``default`` for the shipped default rules, the pack's name, or "" for a user's file."""
+    source = Path(rule.source)
+    if source.parent == shipped_rules_dir() / PACKS:
+        return source.stem
+    return "default" if source.parent == shipped_rules_dir() else ""
+
+
+def load_rules(
+    paths: Iterable[Path], *, default_rules: bool = True, packs: Iterable[str] = ()
+) -> tuple[Rule, ...]:
+    """Load the shipped default rules (unless disabled), the opt-in ``packs`` named, and
+    the rule files or folders in ``paths``.
+
+    Rule ids must be unique across everything loaded; order is kept (default rules, packs,
+    then the given paths in order, files sorted within a folder) because an earlier rule
+    wins when two rules claim the same text.
     """
     files: list[Path] = []
     if default_rules:
-        files.extend(rule_files(shipped_rules_dir()))
+        files.extend(sorted(shipped_rules_dir().glob("*.yaml")))
+    for pack in packs:
+        file = shipped_rules_dir() / PACKS / f"{pack}.yaml"
+        if not file.is_file():
+            known = ", ".join(available_packs())
+            raise RuleError("--pack", f"no pack named {pack!r} (packs: {known})")
+        files.append(file)
     for path in paths:
         found = rule_files(path)
         if not found:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from . import parallel
+from .decode import decode
 from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
@@ -96,6 +97,32 @@ def count_inputs(options: RunOptions) -> tuple[int, int]:
         with contextlib.suppress(OSError):
             size += source.path.stat().st_size
     return files, size
+
+
+class TextReader:
+    """The decoded text of every file under ``paths``, one at a time, for ``--suggest``.
+
+    Files that cannot be read or decoded are passed to ``on_error`` and left out;
+    ``count`` is how many texts were given.
+    """
+
+    def __init__(
+        self, paths: tuple[Path, ...], options: WalkOptions, on_error: Callable[[Path, str], None]
+    ) -> None:
+        self.paths, self.options, self.on_error = paths, options, on_error
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for source in walk(self.paths, self.options):
+            try:
+                if source.error:
+                    raise FileFailure("read", source.error)
+                text = decode(_read(source.path, _stat(source.path)[1], DEFAULT_MAX_SIZE)).text
+            except FileFailure as failure:
+                self.on_error(source.path, str(failure))
+                continue
+            self.count += 1
+            yield text
 
 
 def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[_Task | FileResult]:
