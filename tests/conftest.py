@@ -53,6 +53,18 @@ def script(name: str) -> str:
     return found
 
 
+def seed_copies(folder: Path, copies: int) -> list[Path]:
+    """``copies`` folders of the seeds under ``folder`` (a corpus that takes a while)."""
+    made = []
+    for copy in range(copies):
+        sub = folder / f"{copy:03d}"
+        sub.mkdir(parents=True)
+        for name in SEED_NAMES:
+            shutil.copy(SEEDS / name, sub / name)
+            made.append(sub / name)
+    return made
+
+
 def make_rules(yaml_text: str) -> list[Rule]:
     """Rules from an inline YAML document, as a rule file would give them."""
     return parse_rule_document(yaml.safe_load(yaml_text), "<test>")

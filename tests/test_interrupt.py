@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import time
@@ -10,21 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXPECTED, SEED_NAMES, SEEDS, script
+from conftest import EXPECTED, SEEDS, script, seed_copies
 
 COPIES = 400  # 2,000 files: long enough a run to interrupt in the middle
 
 
 def big_corpus(folder: Path) -> dict[Path, tuple[bytes, bytes]]:
     """Many copies of the seeds; for each file its original and its clean bytes."""
-    expected: dict[Path, tuple[bytes, bytes]] = {}
-    for copy in range(COPIES):
-        sub = folder / f"{copy:03d}"
-        sub.mkdir(parents=True)
-        for name in SEED_NAMES:
-            shutil.copy(SEEDS / name, sub / name)
-            expected[sub / name] = ((SEEDS / name).read_bytes(), (EXPECTED / name).read_bytes())
-    return expected
+    return {
+        path: ((SEEDS / path.name).read_bytes(), (EXPECTED / path.name).read_bytes())
+        for path in seed_copies(folder, COPIES)
+    }
 
 
 def start(*args: str | Path) -> subprocess.Popen[bytes]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 
 from clean_reports.cli import cli
 
-from conftest import SEED_NAMES, SEEDS, script
+from conftest import script, seed_copies
 
 RED = "\x1b[31m"
 
@@ -22,11 +21,7 @@ RED = "\x1b[31m"
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Enough files for a run of more than a second, and one that fails."""
     root = tmp_path_factory.mktemp("corpus")
-    for copy in range(600):
-        folder = root / f"{copy:03d}"
-        folder.mkdir()
-        for name in SEED_NAMES:
-            shutil.copy(SEEDS / name, folder / name)
+    seed_copies(root, 600)
     (root / "000" / "broken.txt").write_bytes(b"\x00\x01\x02\x03")
     return root
 
