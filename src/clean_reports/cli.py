@@ -230,6 +230,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
         raise click.UsageError(f"-o/--output-dir does not go with --{mode.value}")
     if params["suggest"] and (mode is not Mode.OUT_DIR or params["output_dir"]):
         raise click.UsageError("--suggest writes nothing but its proposals; it takes no mode")
+    if params["suggest"] and Path("-") in paths:
+        raise click.UsageError("--suggest reads files and folders, not standard input")
     if (
         mode is not Mode.CHECK
         and not params["suggest"]
