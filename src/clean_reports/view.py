@@ -34,7 +34,6 @@ _LINE_BREAK = regex.compile(r"(\r\n?)")
 _DROPPED = regex.compile(r"(\r\n?)|[\p{Cf}\p{Zs}\t]+")
 _HORIZONTAL = regex.compile(r"[\p{Cf}\p{Zs}\t]")
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]()|#-&~")
-_CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20))
 
 
 @dataclass(frozen=True)
@@ -161,16 +160,6 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@functools.cache
-def _traditional() -> frozenset[str]:
-    """Every character OpenCC's ``t2s`` changes on its own (computed once, in a few ms)."""
-    chars = "".join(chr(code) for low, high in _CJK_BLOCKS for code in range(low, high))
-    converted = _converter().convert(chars)
-    if len(converted) != len(chars):
-        return frozenset(chars)  # cannot tell: treat every character as a candidate
-    return frozenset(a for a, b in zip(chars, converted, strict=True) if a != b)
-
-
 def to_simplified(text: str) -> str:
     """``text`` with traditional characters made simplified, never changing its length.
 
@@ -178,9 +167,7 @@ def to_simplified(text: str) -> str:
     length would change is converted character by character instead, so the view keeps
     its one-to-one map to the original.
     """
-    if _traditional().isdisjoint(text):  # most texts: no need to run the converter
-        return text
-    converter = _converter()
+    converter = _converter()  # converting is cheaper than looking for what to convert
     converted = converter.convert(text)
     if len(converted) == len(text):
         return text if converted == text else str(converted)
