@@ -7,10 +7,8 @@ repository root, because that is what annotations and code scanning resolve agai
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -123,6 +121,8 @@ def render_github(results: Sequence[FileResult], root: Path, **_: Any) -> str:
 
 
 def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Path, **_: Any) -> str:
+    import hashlib  # here, not at start-up: only SARIF needs it
+
     index = {rule.id: position for position, rule in enumerate(rules)}
     sarif_results = []
     for result in results:
@@ -215,6 +215,8 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
 
 
 def render_junit(results: Sequence[FileResult], **_: Any) -> str:
+    import xml.etree.ElementTree as ET  # here, not at start-up: only JUnit needs it
+
     suites = ET.Element("testsuites", name="clean-reports")
     total_tests = total_failures = total_errors = 0
     for result in results:

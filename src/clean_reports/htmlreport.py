@@ -19,7 +19,6 @@ import json
 import os
 import time
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
@@ -143,7 +142,7 @@ def _bars(title: str, rows: list[tuple[str, str, int]]) -> str:
 
 def _asset(name: str) -> str:
     """The page's stylesheet or script, shipped beside this module and inlined."""
-    return (resources.files("clean_reports") / "assets" / name).read_text(encoding="utf-8")
+    return (Path(__file__).parent / "assets" / name).read_text(encoding="utf-8")
 
 
 def _script_safe(text: str) -> str:

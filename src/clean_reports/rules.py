@@ -13,7 +13,6 @@ import enum
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +82,9 @@ def shipped_rules_dir() -> Path:
     An installed wheel carries them as ``clean_reports/rules``; an editable install of a
     source checkout finds the top-level ``rules/`` folder instead.
     """
-    packaged = resources.files("clean_reports") / "rules"
+    packaged = Path(__file__).resolve().parent / "rules"  # installs are never zipped
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[2] / "rules"
     if checkout.is_dir():
         return checkout

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from . import parallel
 from .decode import decode
 from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
@@ -25,6 +24,7 @@ from .write import atomic_write, remove_if_present, sweep_temp_files
 
 DIFF_SUFFIX = ".diff"
 DEFAULT_MAX_SIZE = 50_000_000
+SERIAL_FILES = 64
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,9 @@ def run(
     """
     totals = totals if totals is not None else RunTotals()
     tasks = _tasks(options, on_skip)
-    if options.jobs > 1:
+    if options.jobs > 1 and _worth_a_pool(options.paths):
+        from . import parallel  # multiprocessing costs start-up time: only when it pays
+
         results: Iterator[FileResult] = parallel.run_ordered(
             tasks, _run_task, options, jobs=options.jobs, done=FileResult
         )
@@ -79,6 +81,12 @@ def run(
         totals.add(result)
         on_file(result)
     return totals
+
+
+def _worth_a_pool(paths: tuple[Path, ...]) -> bool:
+    """Worker processes pay for themselves on folders or many files, not on a few files
+    named one by one (a pre-commit hook's batch), where starting them costs more."""
+    return len(paths) > SERIAL_FILES or any(path.is_dir() for path in paths)
 
 
 def _walk_options(options: RunOptions) -> WalkOptions:
