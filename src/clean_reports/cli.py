@@ -287,13 +287,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             selector,
             mode,
             reporter.out_dir,
-            WalkOptions(
-                include=settings.include,
-                exclude=settings.excludes,
-                root=settings.root,
-                gitignore=not settings.no_gitignore,
-                force_exclude=settings.force_exclude,
-            ),
+            _walk_options(settings),
             file_options,
             int(settings.max_size * 1_000_000),
             params["jobs"],
@@ -342,6 +336,16 @@ def _mode(params: dict[str, Any]) -> Mode:
     if len(chosen) > 1:
         raise click.UsageError(" and ".join(f"--{m.value}" for m in chosen) + " cannot be combined")
     return chosen[0] if chosen else Mode.OUT_DIR
+
+
+def _walk_options(settings: Settings) -> WalkOptions:
+    return WalkOptions(
+        include=settings.include,
+        exclude=settings.excludes,
+        root=settings.root,
+        gitignore=not settings.no_gitignore,
+        force_exclude=settings.force_exclude,
+    )
 
 
 def _reporter(
@@ -394,13 +398,9 @@ def _suggest(
     paths: tuple[Path, ...], selector: RuleSelector, settings: Settings, output: Path | None
 ) -> ExitCode:
     """``--suggest``: read the corpus, print (or write) the proposed rules."""
-    options = WalkOptions(
-        include=settings.include,
-        exclude=settings.excludes,
-        root=settings.root,
-        gitignore=not settings.no_gitignore,
+    texts = TextReader(
+        paths, _walk_options(settings), lambda path, why: say(f"skipped {path}: {why}", "dim")
     )
-    texts = TextReader(paths, options, lambda path, why: say(f"skipped {path}: {why}", "dim"))
     proposals = suggest(texts, selector.rules)
     document = to_yaml(proposals, texts.count)
     if output is not None:

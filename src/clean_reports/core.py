@@ -108,6 +108,26 @@ class _Claim(NamedTuple):
     seen: str
 
 
+def _anchor(text: str, offset: int) -> int:
+    """``offset``, moved off the LF of a CRLF so that the pair counts as one break."""
+    if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
+        return offset - 1
+    return offset
+
+
+def line_start(text: str, offset: int) -> int:
+    """Where the line holding ``offset`` starts, found by searching (no split)."""
+    offset = _anchor(text, offset)
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+def content_end(text: str, offset: int) -> int:
+    """Where the text of the line holding ``offset`` ends (its line break starts)."""
+    offset = _anchor(text, offset)
+    ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end >= 0]
+    return min(ends, default=len(text))
+
+
 class _LineTable:
     """The lines of a text, split on first use: a text without findings never needs them,
     and finding (``--check``) only asks where a few offsets lie, which a search answers
@@ -116,29 +136,17 @@ class _LineTable:
     def __init__(self, text: str) -> None:
         self._text = text
 
-    def _anchor(self, offset: int) -> int:
-        """``offset``, moved off the LF of a CRLF so that the pair counts as one break."""
-        text = self._text
-        if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
-            return offset - 1
-        return offset
-
     def line_start(self, offset: int) -> int:
-        """Where the line holding ``offset`` starts."""
-        offset, text = self._anchor(offset), self._text
-        return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+        return line_start(self._text, offset)
 
     def content_end(self, offset: int) -> int:
-        """Where the text of the line holding ``offset`` ends (its line break starts)."""
-        offset, text = self._anchor(offset), self._text
-        ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end >= 0]
-        return min(ends, default=len(text))
+        return content_end(self._text, offset)
 
     def number(self, offset: int) -> int:
         """The 1-based number of the line holding ``offset``."""
         if "lines" in self.__dict__:
             return self.index(offset) + 1
-        offset, text = self._anchor(offset), self._text
+        offset, text = _anchor(self._text, offset), self._text
         crlf = text.count("\r\n", 0, offset)
         return text.count("\n", 0, offset) + text.count("\r", 0, offset) - crlf + 1
 

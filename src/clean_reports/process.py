@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, find
+from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, content_end, find, line_start
 from .decode import Decoded, decode
 from .diff import unified_diff
 from .encode import splice, to_utf8
@@ -130,14 +130,13 @@ def contexts(text: str, matches: Sequence[Match], chars: int) -> tuple[tuple[str
     """Up to ``chars`` characters of the match's own line before and after each match."""
     if not chars:
         return ()
-    found = []
-    for match in matches:
-        line_start = max(text.rfind("\n", 0, match.start), text.rfind("\r", 0, match.start)) + 1
-        ends = [end for end in (text.find("\n", match.end), text.find("\r", match.end)) if end >= 0]
-        line_end = min(ends, default=len(text))
-        before = text[max(line_start, match.start - chars) : match.start]
-        found.append((before, text[match.end : min(line_end, match.end + chars)]))
-    return tuple(found)
+    return tuple(
+        (
+            text[max(line_start(text, m.start), m.start - chars) : m.start],
+            text[m.end : min(content_end(text, m.end), m.end + chars)],
+        )
+        for m in matches
+    )
 
 
 def process(

@@ -8,7 +8,6 @@ rich draws it, and is imported only when it appears.
 from __future__ import annotations
 
 import time
-from types import TracebackType
 from typing import Any
 
 from .results import FileResult
@@ -67,14 +66,3 @@ class ProgressDisplay:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
-
-    def __enter__(self) -> ProgressDisplay:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
