@@ -33,9 +33,10 @@ from .report import Reporter, rules_listing, say, set_color
 from .results import RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
-from .run import RunOptions, TextReader, count_inputs, run, run_stdin
+from .run import Engine, RunOptions, TextReader, count_inputs, run, run_stdin
 from .selection import RuleSelector
 from .suggest import suggest, to_yaml
+from .tables import INCLUDE as TABLE_INCLUDE
 from .walk import WalkOptions
 from .write import atomic_write
 
@@ -62,6 +63,7 @@ _CONFIGURABLE = {
     "max_size": "max_size",
     "encoding": "encoding",
     "output_encoding": "output_encoding",
+    "text_field": "text_field",
 }
 
 
@@ -201,6 +203,24 @@ def _split(
     show_default="all cores",
     help="Worker processes.",
 )
+@click.option(
+    "--text-field",
+    metavar="NAME",
+    help="Also clean .jsonl, .jsonl.gz and .parquet datasets: the field NAME of each record.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run here, or on a Ray cluster (needs clean-reports[ray]).",
+)
+@click.option(
+    "--ray-address",
+    envvar="RAY_ADDRESS",
+    metavar="ADDRESS",
+    help="Ray cluster to join with --engine ray  [default: $RAY_ADDRESS, else a local Ray]",
+)
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
 @click.option(
     "--color",
@@ -275,6 +295,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             check_codec(settings.encoding) if settings.encoding else None,
             settings.output_encoding == "original",
             CONTEXT_CHARS if params["html_report"] else 0,
+            settings.text_field,
         )
         if params["suggest"]:
             sys.exit(_suggest(paths, selector, settings, params["output_file"]))
@@ -291,6 +312,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             file_options,
             int(settings.max_size * 1_000_000),
             params["jobs"],
+            _engine(ctx, params),
         )
         if params["html_report"]:
             reporter.html = HtmlReport(params["html_report"])
@@ -338,9 +360,20 @@ def _mode(params: dict[str, Any]) -> Mode:
     return chosen[0] if chosen else Mode.OUT_DIR
 
 
+def _engine(ctx: click.Context, params: dict[str, Any]) -> Engine:
+    """Where the per-file work runs; ``-j`` sizes a local Ray instance's CPUs."""
+    if params["engine"] == "local":
+        if _given(ctx, "ray_address"):
+            raise click.UsageError("--ray-address goes with --engine ray")
+        return Engine()
+    cpus = params["jobs"] if _given(ctx, "jobs") else None
+    return Engine("ray", address=params["ray_address"] or None, cpus=cpus)
+
+
 def _walk_options(settings: Settings) -> WalkOptions:
+    include = settings.include + (TABLE_INCLUDE if settings.text_field else ())
     return WalkOptions(
-        include=settings.include,
+        include=include,
         exclude=settings.excludes,
         root=settings.root,
         gitignore=not settings.no_gitignore,

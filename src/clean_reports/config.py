@@ -65,6 +65,7 @@ class Settings:
     max_size: float = 50.0
     encoding: str | None = None
     output_encoding: str = "utf-8"
+    text_field: str | None = None
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -92,6 +93,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "max-size": ("max_size", "megabytes"),
     "encoding": ("encoding", "codec"),
     "output-encoding": ("output_encoding", "output-encoding"),
+    "text-field": ("text_field", "name"),
 }
 OUTPUT_ENCODINGS = ("utf-8", "original")
 
@@ -180,6 +182,10 @@ def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
         if kind != "percent" and raw <= 0:
             raise ConfigError(f"{where} must be a positive number")
         return float(raw)
+    if kind == "name":
+        if not isinstance(raw, str) or not raw:
+            raise ConfigError(f"{where} must be a field name")
+        return raw
     if kind == "codec":
         if not isinstance(raw, str):
             raise ConfigError(f"{where} must be an encoding name")

@@ -55,7 +55,8 @@ class Match:
 
     Positions are 1-based lines and columns counted in characters; ``end_column`` is the
     column just after the last matched character on ``end_line``. ``normalized`` is what
-    the rule saw: the match in the normalised view.
+    the rule saw: the match in the normalised view. ``row`` is set when the text is one
+    record of a dataset (``--text-field``): the record's number in its file, from 1.
     """
 
     rule_id: str
@@ -68,6 +69,7 @@ class Match:
     end_line: int
     end_column: int
     normalized: str = ""
+    row: int | None = None
 
 
 @dataclass(frozen=True)

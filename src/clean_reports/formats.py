@@ -26,8 +26,18 @@ _SNIPPET_CHARS = 40
 
 
 def finding_line(path: str, match: Match) -> str:
-    """``path:line:col: RULE-ID message``, the format editors and CI logs understand."""
-    return f"{path}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
+    """``path:line:col: RULE-ID message``, the format editors and CI logs understand;
+    ``path#record:line:col`` for a record of a dataset, its line counted in the record."""
+    return f"{where(path, match)}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
+
+
+def _record(match: Match) -> str:
+    return "" if match.row is None else f"record {match.row}, "
+
+
+def where(path: str, match: Match) -> str:
+    """The file, or the file and record (``data.jsonl#12``), a match was found in."""
+    return path if match.row is None else f"{path}#{match.row}"
 
 
 def snippet(match: Match) -> str:
@@ -81,6 +91,7 @@ def render_json(results: Sequence[FileResult], **_: Any) -> str:
             "message": message(match),
             "text": match.text,
         }
+        | ({"record": match.row} if match.row is not None else {})
         for result in results
         for match in result.matches
     ]
@@ -106,16 +117,16 @@ def render_github(results: Sequence[FileResult], root: Path, **_: Any) -> str:
                 f"::error file={file},title=clean-reports::{escape_data(result.reason or '')}"
             )
         for match in result.matches:
-            properties = ",".join(
-                [
-                    f"file={file}",
-                    f"line={match.line}",
-                    f"col={match.column}",
-                    f"endLine={match.end_line}",
-                    f"endColumn={match.end_column}",
-                    f"title={escape_property(match.rule_id)}",
-                ]
-            )
+            place = [
+                f"line={match.line}",
+                f"col={match.column}",
+                f"endLine={match.end_line}",
+                f"endColumn={match.end_column}",
+            ]
+            title = match.rule_id
+            if match.row is not None:  # the lines of a record are not the file's
+                place, title = [], f"{match.rule_id} (record {match.row})"
+            properties = ",".join([f"file={file}", *place, f"title={escape_property(title)}"])
             lines.append(f"::error {properties}::{escape_data(message(match))}")
     return "".join(line + "\n" for line in lines)
 
@@ -136,16 +147,24 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
                 "snippet": {"text": match.text},
             }
             key = f"{location['uri']}\0{match.rule_id}\0{match.text}"
+            if match.row is not None:
+                key += f"\0{match.row}"
             fingerprint = hashlib.sha256(key.encode()).hexdigest()
+            physical: dict[str, Any] = {"artifactLocation": location, "region": region}
+            if match.row is not None:  # the lines of a record are not the file's
+                physical = {"artifactLocation": location}
             entry: dict[str, Any] = {
                 "ruleId": match.rule_id,
                 "level": "error",
                 "message": {"text": message(match)},
-                "locations": [
-                    {"physicalLocation": {"artifactLocation": location, "region": region}}
-                ],
+                "locations": [{"physicalLocation": physical}],
                 "partialFingerprints": {"cleanReportsMatch/v1": fingerprint[:32]},
             }
+            if match.row is not None:
+                entry["locations"][0]["logicalLocations"] = [
+                    {"fullyQualifiedName": where(result.path, match), "kind": "element"}
+                ]
+                entry["properties"] = {"record": match.row}
             if match.rule_id in index:
                 entry["ruleIndex"] = index[match.rule_id]
             sarif_results.append(entry)
@@ -233,7 +252,7 @@ def render_junit(results: Sequence[FileResult], **_: Any) -> str:
                     suite,
                     "testcase",
                     classname=result.path,
-                    name=f"{match.rule_id} at {match.line}:{match.column}",
+                    name=f"{match.rule_id} at {_record(match)}{match.line}:{match.column}",
                     file=result.path,
                     line=str(match.line),
                 )
@@ -265,6 +284,7 @@ def render_explain(results: Sequence[FileResult], totals: RunTotals, **_: Any) -
         lines.append(result.path)
         for match in result.matches:
             place = f"{match.line}:{match.column}-{match.end_line}:{match.end_column}"
+            place = _record(match) + place
             lines.append(f"  {place}  {match.rule_id}  {match.description}")
             lines.append(f"    original:   {match.text!r}")
             lines.append(f"    normalised: {match.normalized!r}")

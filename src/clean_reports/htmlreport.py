@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .core import Match
 from .errors import CleanReportsError
 from .results import FileResult, RunTotals
 from .write import TEMP_MARK, TEMP_SUFFIX
@@ -52,7 +53,7 @@ class HtmlReport:
             first = False
         self.files_touched.update({match.rule_id for match in result.matches})
         removals = [
-            [m.rule_id, m.line, m.column, before, m.text, after]
+            [m.rule_id, _line(m), m.column, before, m.text, after]
             for m, (before, after) in zip(result.matches, result.contexts, strict=False)
         ]
         record = {
@@ -170,3 +171,8 @@ _LIST = """<section><h2>Files</h2>
 <button id="next">next</button></div>
 </section>
 """
+
+
+def _line(match: Match) -> int | str:
+    """The line, after the record number for a record of a dataset (``#12 3``)."""
+    return match.line if match.row is None else f"#{match.row} {match.line}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -18,8 +18,9 @@ from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, content_end, find,
 from .decode import Decoded, decode
 from .diff import unified_diff
 from .encode import splice, to_utf8
-from .errors import RemovalGuard
+from .errors import FileFailure, RemovalGuard
 from .rules import Rule
+from .tables import is_table, open_table
 
 _BLANK = regex.compile(r"\s+")
 
@@ -32,7 +33,9 @@ class FileOptions:
     may remove before the file is refused; ``timeout`` bounds each rule's time per file;
     ``encoding`` forces a codec instead of detecting one; ``output_original`` makes clean
     copies keep the file's own encoding and BOM instead of UTF-8; ``context`` asks for
-    that many characters of text around each match (for a review report).
+    that many characters of text around each match (for a review report);
+    ``text_field`` makes JSONL and Parquet files datasets whose records' field of that
+    name are the documents.
     """
 
     max_removal: float = 0.30
@@ -40,6 +43,7 @@ class FileOptions:
     encoding: str | None = None
     output_original: bool = False
     context: int = 0
+    text_field: str | None = None
 
 
 class Mode(enum.Enum):
@@ -154,6 +158,8 @@ def process(
     original encoding: what reading stdin and writing stdout needs. ``--check`` only
     finds, so the removal guard does not apply to it.
     """
+    if file_options.text_field and is_table(label):
+        return _process_table(data, rules, mode, label, file_options, filter_output)
     if mode is Mode.CHECK:
         decoded = decode(data, file_options.encoding)
         matches = find(decoded.text, rules, timeout=file_options.timeout)
@@ -186,4 +192,57 @@ def process(
         output,
         diff,
         contexts(decoded.text, result.matches, file_options.context),
+    )
+
+
+def _process_table(
+    data: bytes,
+    rules: Sequence[Rule],
+    mode: Mode,
+    label: str,
+    file_options: FileOptions,
+    filter_output: bool,
+) -> Processed:
+    """A dataset file: each record's text is a document, cleaned as one report is.
+
+    A record the rules cannot clean (guard, time limit) fails the whole file, which is
+    then left as it was, like a report file. The diff holds one section per changed
+    record, headed ``label#record``.
+    """
+    assert file_options.text_field is not None
+    table = open_table(data, label, file_options.text_field)
+    matches: list[Match] = []
+    around: list[tuple[str, str]] = []
+    diffs: list[str] = []
+    changes: dict[int, str] = {}
+    removed = 0
+    for row, text in table.documents:
+        try:
+            if mode is Mode.CHECK:
+                found = find(text, rules, timeout=file_options.timeout)
+            else:
+                result = clean(text, rules, timeout=file_options.timeout)
+                check_removal(text, result, file_options.max_removal)
+                found = result.matches
+                if result.changed:
+                    changes[row] = result.text
+                    removed += result.chars_removed
+                    if mode in (Mode.OUT_DIR, Mode.DIFF):
+                        diffs.append(unified_diff(text, result, f"{label}#{row}"))
+        except FileFailure as failure:
+            raise FileFailure(failure.stage, f"record {row}: {failure.reason}") from None
+        matches.extend(replace(match, row=row) for match in found)
+        around.extend(contexts(text, found, file_options.context))
+    output = None
+    if filter_output or mode is Mode.OUT_DIR or (mode is Mode.IN_PLACE and changes):
+        output = table.rebuild(changes) if changes else data
+    return Processed(
+        table.encoding,
+        table.bom,
+        table.newline,
+        tuple(matches),
+        None if mode is Mode.CHECK else removed,
+        output,
+        "".join(diffs) or None,
+        tuple(around),
     )

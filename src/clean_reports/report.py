@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -284,7 +285,7 @@ class SummaryWriter:
 def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
     output = PurePath(result.output).relative_to(out_dir).as_posix() if result.output else None
     changed = output is not None and result.status is Status.CLEANED
-    return {
+    record: dict[str, Any] = {
         "path": result.path,
         "output": output,
         "diff": f"{output}{DIFF_SUFFIX}" if changed else None,
@@ -296,6 +297,13 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         "chars_removed": result.chars_removed or 0,
         "hits": dict(sorted(result.hits().items())),
     }
+    records: dict[int, Counter[str]] = {}
+    for match in result.matches:
+        if match.row is not None:
+            records.setdefault(match.row, Counter())[match.rule_id] += 1
+    if records:  # a dataset: which records were cleaned, by record number
+        record["records"] = {str(row): dict(sorted(hits.items())) for row, hits in records.items()}
+    return record
 
 
 def rules_listing(rules: Sequence[Rule]) -> str:

@@ -28,6 +28,19 @@ SERIAL_FILES = 64
 
 
 @dataclass(frozen=True)
+class Engine:
+    """Where the per-file work runs: ``local`` (``jobs`` processes here) or ``ray``.
+
+    ``address`` is the Ray cluster to join (``None``: start a local Ray instance with
+    ``cpus`` CPUs, all of this machine's when ``None``).
+    """
+
+    name: str = "local"
+    address: str | None = None
+    cpus: int | None = None
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """Everything a run needs to know, already validated by the command line.
 
@@ -42,15 +55,21 @@ class RunOptions:
     file_options: FileOptions = field(default_factory=FileOptions)
     max_size: int = DEFAULT_MAX_SIZE
     jobs: int = 1
+    engine: Engine = field(default_factory=Engine)
 
 
 @dataclass(frozen=True)
-class _Task:
+class Task:
     """One file to process, after the checks only the whole run can make."""
 
     path: Path
     relative: PurePosixPath
     target: Path | None
+    name: str = ""  # how the file is shown: the argument joined with the walk
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", str(self.path))
 
 
 def run(
@@ -67,10 +86,14 @@ def run(
     """
     totals = totals if totals is not None else RunTotals()
     tasks = _tasks(options, on_skip)
-    if options.jobs > 1 and _worth_a_pool(options.paths):
+    if options.engine.name == "ray":
+        from . import ray_engine
+
+        results: Iterator[FileResult] = ray_engine.run_ordered(tasks, options)
+    elif options.jobs > 1 and _worth_a_pool(options.paths):
         from . import parallel  # multiprocessing costs start-up time: only when it pays
 
-        results: Iterator[FileResult] = parallel.run_ordered(
+        results = parallel.run_ordered(
             tasks, _run_task, options, jobs=options.jobs, done=FileResult
         )
     else:
@@ -125,7 +148,7 @@ class TextReader:
             try:
                 if source.error:
                     raise FileFailure("read", source.error)
-                text = decode(_read(source.path, _stat(source.path)[1], DEFAULT_MAX_SIZE)).text
+                text = decode(_read(source.path, stat(source.path)[1], DEFAULT_MAX_SIZE)).text
             except FileFailure as failure:
                 self.on_error(source.path, str(failure))
                 continue
@@ -133,7 +156,7 @@ class TextReader:
             yield text
 
 
-def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[_Task | FileResult]:
+def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[Task | FileResult]:
     """The walk, as tasks; files that already failed (walk errors, clashes) as results."""
     walk_options = _walk_options(options)
     # Two inputs can only write the same output when several paths were named: one folder
@@ -157,7 +180,7 @@ def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[_Task 
             if folder not in swept:  # before the first write there: clear a killed run's leftovers
                 swept.add(folder)
                 sweep_temp_files(folder)
-        yield _Task(source.path, source.relative, target)
+        yield Task(source.path, source.relative, target)
 
 
 def _check_out_dir(options: RunOptions) -> None:
@@ -187,28 +210,40 @@ def _clash(target: Path, source: Source, claimed: dict[str, str] | None) -> str 
     return None
 
 
-def _run_task(task: _Task, options: RunOptions) -> FileResult:
+def _run_task(task: Task, options: RunOptions) -> FileResult:
     """Read, process and write one file: the part of a run that can go to a worker."""
-    display = str(task.path)
     size = 0
     try:
-        before = _stat(task.path)
+        before = stat(task.path)
         size = before[1]
-        data = _read(task.path, before[1], options.max_size)
+        data = _read(task.path, size, options.max_size)
+    except FileFailure as failure:
+        return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
+    return handle(task, data, before, options)
+
+
+def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions) -> FileResult:
+    """Process one file's ``data`` and write what the mode asks for; never raises.
+
+    ``before`` is the file's (mtime, size) when it was read: cleaning in place refuses
+    to overwrite a file that changed since. Every engine calls this once per file.
+    """
+    display = task.name
+    try:
         label = task.relative.as_posix() if task.target is not None else display
         rules = options.selector.for_path(task.path)
         processed = process(data, rules, options.mode, label, file_options=options.file_options)
         if task.target is not None:
             _write_out(task.target, processed)
         elif options.mode is Mode.IN_PLACE and processed.output is not None:
-            if _stat(task.path) != before:
+            if stat(task.path) != before:
                 raise FileFailure("write", "the file changed while it was being cleaned")
             # A link named on the command line: write its target, keep the link.
             destination = Path(os.path.realpath(task.path)) if task.path.is_symlink() else task.path
             atomic_write(destination, processed.output, keep_mode_of=destination)
     except FileFailure as failure:
-        return FileResult(display, Status.FAILED, reason=str(failure), size=size)
-    return _result(display, processed, task.target, options.mode, size)
+        return FileResult(display, Status.FAILED, reason=str(failure), size=before[1])
+    return _result(display, processed, task.target, options.mode, before[1])
 
 
 def _result(
@@ -258,22 +293,31 @@ def _write_out(target: Path, processed: Processed) -> None:
         remove_if_present(diff_path)
 
 
+def check_size(size: int, limit: int) -> None:
+    """Refuse a file over ``limit`` bytes before reading it."""
+    if size > limit:
+        raise FileFailure("read", f"{size / 1e6:.1f} MB is {_refusal(limit)}")
+
+
+def _refusal(limit: int) -> str:
+    return f"larger than the --max-size limit of {limit / 1e6:g} MB; not read"
+
+
 def _read(path: Path, size: int, limit: int) -> bytes:
     """The whole file, or a failure: a file over ``limit`` bytes is refused, never half-read."""
-    refusal = f"larger than the --max-size limit of {limit / 1e6:g} MB; not read"
-    if size > limit:
-        raise FileFailure("read", f"{size / 1e6:.1f} MB is {refusal}")
+    check_size(size, limit)
     try:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
     if len(data) > limit:  # it grew since it was looked at
-        raise FileFailure("read", f"the file grew and is now {refusal}")
+        raise FileFailure("read", f"the file grew and is now {_refusal(limit)}")
     return data
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def stat(path: Path) -> tuple[int, int]:
+    """A file's (mtime in ns, size), or a read failure."""
     try:
         info = path.stat()
     except OSError as exc:
