@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import CleanReportsError, ConfigError, FileFailure
 from .results import FileResult, Status
-from .run import RunOptions, Task, check_size, handle, stat
+from .run import RunOptions, Task, check_size, handle, read, stat
 
 Work = Callable[[Task, bytes, tuple[int, int], RunOptions], FileResult]
 # what the workers need, by path: the tasks for that file with its (mtime, size)
@@ -115,10 +115,31 @@ def _work_batch(batch: dict[str, Any], shared: list[Any]) -> dict[str, list[Any]
     for path, data in zip(batch["path"], batch["bytes"], strict=True):
         key = _key(str(path), jobs)
         for task, before in jobs[key]:
-            result = work(task, bytes(data), before, options)
+            raw = _raw(task, before, options) if _decompressed_by_ray(key) else bytes(data)
+            result = raw if isinstance(raw, FileResult) else work(task, raw, before, options)
             paths.append(key)
             results.append(pickle.dumps(result))
     return {"path": paths, "result": results}
+
+
+def _decompressed_by_ray(path: str) -> bool:
+    """Ray's binary reader decompresses a file whose name says it is compressed (``.gz``,
+    ``.bz2``, ``.zst``…) and cannot be told not to; the same test as Ray's own."""
+    import pyarrow as pa
+
+    try:
+        pa.Codec.detect(path)
+    except (ValueError, TypeError):
+        return path.endswith(".snappy")
+    return True
+
+
+def _raw(task: Task, before: tuple[int, int], options: RunOptions) -> bytes | FileResult:
+    """The file's own bytes (a gzipped dataset is cleaned and copied as the gzip it is)."""
+    try:
+        return read(task.path, before[1], options.max_size)
+    except FileFailure as failure:
+        return FileResult(task.name, Status.FAILED, reason=str(failure), size=before[1])
 
 
 def _shared(ref: Any) -> tuple[_Jobs, RunOptions, Work]:
@@ -193,6 +214,10 @@ def _connect(ray: Any, options: RunOptions) -> bool:
         else:
             ray.init(address="local", num_cpus=engine.cpus, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as error:
-        where = engine.address or "a local Ray instance"
-        raise ConfigError(f"cannot start Ray on {where}: {error}") from None
+        if not engine.address:
+            raise ConfigError(f"cannot start a local Ray instance: {error}") from None
+        raise ConfigError(
+            f"cannot join the Ray cluster at {engine.address}: {error} (a cluster with token "
+            "authentication needs RAY_AUTH_MODE=token and its token, as any Ray client does)"
+        ) from None
     return True

@@ -85,7 +85,7 @@ def run(
     say what was done; ``on_skip`` hears of every path the walk leaves out.
     """
     totals = totals if totals is not None else RunTotals()
-    tasks = _tasks(options, on_skip)
+    tasks = plan(options, on_skip)
     if options.engine.name == "ray":
         from . import ray_engine
 
@@ -148,7 +148,7 @@ class TextReader:
             try:
                 if source.error:
                     raise FileFailure("read", source.error)
-                text = decode(_read(source.path, stat(source.path)[1], DEFAULT_MAX_SIZE)).text
+                text = decode(read(source.path, stat(source.path)[1], DEFAULT_MAX_SIZE)).text
             except FileFailure as failure:
                 self.on_error(source.path, str(failure))
                 continue
@@ -156,7 +156,7 @@ class TextReader:
             yield text
 
 
-def _tasks(options: RunOptions, on_skip: SkipReporter | None) -> Iterator[Task | FileResult]:
+def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[Task | FileResult]:
     """The walk, as tasks; files that already failed (walk errors, clashes) as results."""
     walk_options = _walk_options(options)
     # Two inputs can only write the same output when several paths were named: one folder
@@ -216,7 +216,7 @@ def _run_task(task: Task, options: RunOptions) -> FileResult:
     try:
         before = stat(task.path)
         size = before[1]
-        data = _read(task.path, size, options.max_size)
+        data = read(task.path, size, options.max_size)
     except FileFailure as failure:
         return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
     return handle(task, data, before, options)
@@ -303,7 +303,7 @@ def _refusal(limit: int) -> str:
     return f"larger than the --max-size limit of {limit / 1e6:g} MB; not read"
 
 
-def _read(path: Path, size: int, limit: int) -> bytes:
+def read(path: Path, size: int, limit: int) -> bytes:
     """The whole file, or a failure: a file over ``limit`` bytes is refused, never half-read."""
     check_size(size, limit)
     try:
