@@ -1,20 +1,23 @@
 """The benchmark: clean-reports against its baselines, on one generated corpus, in one run.
 
-    python bench/run.py [--size-mb 200] [--small-mb 50] [--jobs N] [--skip-naive]
+    python bench/run.py [--size-mb 200] [--small-mb 50] [--jobs N] [--skip-naive] [--skip-ray]
 
 Generates (once, under --work, default /tmp/clean-reports-bench) a corpus with
 bench/corpus.py, then times over the same files: ripgrep with the watermarks' literal
 patterns (when ``rg`` is installed) against ``clean-reports --check``; the naive script
 (bench/naive.py) and ``cp -r`` against ``clean-reports`` writing clean copies; a
 ``--check`` of one file (start-up included); and the peak memory of the whole process
-tree on a small and the full corpus. Every figure is printed with its ratio to the
-baseline measured in the same run, since the machine is noisy.
+tree on a small and the full corpus; and, when Ray is installed, ``--check`` and clean
+copies with ``--engine ray`` (a local Ray instance with --jobs CPUs, started by the
+run and included in its time) against the local engine. Every figure is printed with
+its ratio to the baseline measured in the same run, since the machine is noisy.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import os
 import shutil
 import statistics
@@ -102,6 +105,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/clean-reports-bench"))
     parser.add_argument("--skip-naive", action="store_true", help="the naive script is slow")
+    parser.add_argument("--skip-ray", action="store_true", help="no --engine ray rows")
     args = parser.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -145,6 +149,19 @@ def main() -> int:
             "<= 5x",
         )
     )
+
+    if not args.skip_ray and importlib.util.find_spec("ray") is not None:
+        on_ray = [*cr, "--engine", "ray"]
+        ray_check, _, _ = timed([*on_ray, "--check", str(big)])
+        ray_clean, _, _ = timed([*on_ray, str(big), "-o", str(fresh("out-ray"))])
+        rows.append(
+            ("--check, Ray", f"{ray_check:.2f} s", f"local {check:.2f} s",
+             f"{ray_check / check:.2f}x", "(overhead)")
+        )  # fmt: skip
+        rows.append(
+            ("clean to out dir, Ray", f"{ray_clean:.2f} s", f"local {clean:.2f} s",
+             f"{ray_clean / clean:.2f}x", "(overhead)")
+        )  # fmt: skip
 
     one = next(big.rglob("*.txt"))
     singles = [timed([tool("clean-reports"), "--check", str(one)])[0] for _ in range(11)]

@@ -154,6 +154,33 @@ def test_datasets_on_a_cluster_match_local(tmp_path: Path, cluster: str) -> None
     assert len(summary["files"][0]["records"]) == 50
 
 
+def test_object_storage_uris_are_read_through_rays_filesystems(
+    tmp_path: Path, cluster: str
+) -> None:
+    """A PATH given as a URI (here file://, as s3:// or gs:// would be) is listed and read
+    through pyarrow's filesystems; findings and clean copies are a local run's."""
+    corpus = tmp_path / "bucket" / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    with gzip.open(corpus / "records.jsonl.gz", "wt", encoding="utf-8") as stream:
+        text = (SEEDS / "000_155c858b691bed45.txt").read_text("utf-8")
+        stream.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    uri = corpus.as_uri()
+    on_ray = ("--engine", "ray", "--ray-address", cluster, "--text-field", "text")
+    local = clean_reports("--check", "--text-field", "text", corpus, cwd=tmp_path)
+    remote = clean_reports("--check", *on_ray, uri, cwd=tmp_path)
+    assert local.returncode == remote.returncode == 1, remote.stderr
+    assert remote.stdout.replace(uri, str(corpus)) == local.stdout
+    assert (
+        clean_reports("--text-field", "text", corpus, "-o", "local", cwd=tmp_path).returncode == 0
+    )
+    assert clean_reports(*on_ray, uri, "-o", "ray", cwd=tmp_path).returncode == 0
+    local_tree, ray_tree = tree(tmp_path / "local"), tree(tmp_path / "ray")
+    summary = ray_tree.pop("summary.json").decode().replace(uri, str(corpus))
+    assert summary == local_tree.pop("summary.json").decode()
+    assert ray_tree == local_tree
+    assert ray_tree["records.jsonl.gz"][:2] == b"\x1f\x8b"  # still gzip
+
+
 def test_a_worker_that_dies_is_retried_and_the_output_is_whole(
     corpus: Path, cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -35,6 +35,7 @@ from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
 from .run import Engine, RunOptions, TextReader, count_inputs, run, run_stdin
 from .selection import RuleSelector
+from .storage import is_uri
 from .suggest import suggest, to_yaml
 from .tables import INCLUDE as TABLE_INCLUDE
 from .walk import WalkOptions
@@ -74,8 +75,21 @@ def _split(
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+_LOCAL_PATH = click.Path(exists=True, allow_dash=True, path_type=Path)
+
+
+def _inputs(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[Path | str, ...]:
+    """PATHs: files, folders and ``-`` (which must exist), or URIs on object storage
+    (``s3://bucket/corpus``), kept as strings."""
+    return tuple(
+        value if is_uri(value) else _LOCAL_PATH.convert(value, param, ctx) for value in values
+    )
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.argument("paths", nargs=-1, callback=_inputs)
 @click.option(
     "-o",
     "--output-dir",
@@ -233,13 +247,16 @@ def _split(
 @click.option("-v", "--verbose", is_flag=True, help="Also print what was decided for each path.")
 @click.version_option(__version__, "-V", "--version", prog_name="clean-reports")
 @click.pass_context
-def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
+def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> None:
     """Strip reseller watermarks from the report files under PATHS ('-' reads stdin).
 
     By default, clean copies go to ./cleaned (or -o DIR) with a .diff next to each
     changed file and a summary.json. Exit status: 0 clean, 1 watermarks found or files
     changed (--check, --diff, --in-place), 2 error.
     """
+    uris = tuple(path for path in paths if isinstance(path, str))
+    local = tuple(path for path in paths if isinstance(path, Path))
+    _check_uris(uris, params)
     if params["explain"]:
         if _given(ctx, "output_format"):
             raise click.UsageError("--explain is its own output format")
@@ -267,7 +284,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
         overrides = {
             field: params[name] for name, field in _CONFIGURABLE.items() if _given(ctx, name)
         }
-        settings = load_settings(paths, params["config_file"], overrides)
+        settings = load_settings(local, params["config_file"], overrides)
         rules = load_rules(
             settings.rules, default_rules=not settings.no_default_rules, packs=settings.packs
         )
@@ -298,13 +315,13 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             settings.text_field,
         )
         if params["suggest"]:
-            sys.exit(_suggest(paths, selector, settings, params["output_file"]))
+            sys.exit(_suggest(local, selector, settings, params["output_file"]))
         if paths == (Path("-"),):
             max_size = int(settings.max_size * 1_000_000)
             name = params["stdin_filename"] or "-"
             sys.exit(_stdin(selector, reporter, file_options, name, max_size))
         options = RunOptions(
-            paths,
+            local,
             selector,
             mode,
             reporter.out_dir,
@@ -313,6 +330,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path, ...], **params: Any) -> None:
             int(settings.max_size * 1_000_000),
             params["jobs"],
             _engine(ctx, params),
+            uris,
         )
         if params["html_report"]:
             reporter.html = HtmlReport(params["html_report"])
@@ -358,6 +376,23 @@ def _mode(params: dict[str, Any]) -> Mode:
     if len(chosen) > 1:
         raise click.UsageError(" and ".join(f"--{m.value}" for m in chosen) + " cannot be combined")
     return chosen[0] if chosen else Mode.OUT_DIR
+
+
+def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:
+    """Object storage is read by Ray's filesystems, and written to only through a mount."""
+    output = params["output_dir"]
+    if output is not None and is_uri(str(params["output_dir"]).replace(":/", "://", 1)):
+        raise click.UsageError(
+            "-o must be a folder (on a shared filesystem for a cluster), not object storage"
+        )
+    if not uris:
+        return
+    if params["engine"] != "ray":
+        raise click.UsageError(f"{uris[0]}: object storage is read with --engine ray")
+    for flag in ("in_place", "suggest"):
+        if params[flag]:
+            option = "--" + flag.replace("_", "-")
+            raise click.UsageError(f"{option} works on local files, not on {uris[0]}")
 
 
 def _engine(ctx: click.Context, params: dict[str, Any]) -> Engine:

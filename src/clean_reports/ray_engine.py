@@ -16,6 +16,7 @@ give the same output, a retried file is simply written again, whole.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import pickle
@@ -28,6 +29,7 @@ from typing import Any
 from .errors import CleanReportsError, ConfigError, FileFailure
 from .results import FileResult, Status
 from .run import RunOptions, Task, check_size, handle, read, stat
+from .storage import read_raw
 
 Work = Callable[[Task, bytes, tuple[int, int], RunOptions], FileResult]
 # what the workers need, by path: the tasks for that file with its (mtime, size)
@@ -67,17 +69,27 @@ def _prepare(task: Task, options: RunOptions, jobs: _Jobs) -> Task | FileResult:
     the whole run on a file it cannot open, the local engine fails only that file."""
     size = 0
     try:
-        before = stat(task.path)
+        if task.remote is not None:
+            before = (task.remote.mtime_ns, task.remote.size)
+        else:
+            before = stat(task.path)
+            if not os.access(task.path, os.R_OK):
+                raise FileFailure("read", os.strerror(errno.EACCES))
         size = before[1]
         check_size(size, options.max_size)
-        if not os.access(task.path, os.R_OK):
-            raise FileFailure("read", os.strerror(13))
     except FileFailure as failure:
         return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
-    key = os.path.abspath(task.path)  # noqa: PTH100
+    key = _task_key(task)
     target = Path(os.path.abspath(task.target)) if task.target is not None else None  # noqa: PTH100
     jobs.setdefault(key, []).append((replace(task, path=Path(key), target=target), before))
     return task
+
+
+def _task_key(task: Task) -> str:
+    """How Ray names the file: its key on object storage, its absolute path here."""
+    if task.remote is not None:
+        return task.remote.path
+    return os.path.abspath(task.path)  # noqa: PTH100
 
 
 def _results(
@@ -91,7 +103,18 @@ def _results(
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     context.execution_options.preserve_order = True
     shared = ray.put((jobs, options, work))
-    dataset = ray.data.read_binary_files(list(jobs), include_paths=True).map_batches(
+    # One reader per filesystem: the local one, and one per object-storage PATH.
+    groups: dict[int, tuple[Any, list[str]]] = {}
+    for key, entries in jobs.items():
+        remote = entries[0][0].remote
+        filesystem = remote.filesystem if remote is not None else None
+        groups.setdefault(id(filesystem), (filesystem, []))[1].append(key)
+    readers = [
+        ray.data.read_binary_files(keys, include_paths=True, filesystem=filesystem)
+        for filesystem, keys in groups.values()
+    ]
+    dataset = readers[0].union(*readers[1:]) if len(readers) > 1 else readers[0]
+    dataset = dataset.map_batches(
         _work_batch,
         batch_format="numpy",
         batch_size=None,
@@ -137,6 +160,8 @@ def _decompressed_by_ray(path: str) -> bool:
 def _raw(task: Task, before: tuple[int, int], options: RunOptions) -> bytes | FileResult:
     """The file's own bytes (a gzipped dataset is cleaned and copied as the gzip it is)."""
     try:
+        if task.remote is not None:
+            return read_raw(task.remote.filesystem, task.remote.path)
         return read(task.path, before[1], options.max_size)
     except FileFailure as failure:
         return FileResult(task.name, Status.FAILED, reason=str(failure), size=before[1])
@@ -173,7 +198,7 @@ def _merge(
                 expected.popleft()
                 yield head
                 continue
-            waiting = pending.get(os.path.abspath(head.path))  # noqa: PTH100
+            waiting = pending.get(_task_key(head))
             if not waiting:
                 return
             expected.popleft()

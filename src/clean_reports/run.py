@@ -19,6 +19,7 @@ from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
 from .selection import RuleSelector
+from .storage import RemoteFile, list_files
 from .walk import SkipReporter, Source, WalkOptions, walk
 from .write import atomic_write, remove_if_present, sweep_temp_files
 
@@ -56,6 +57,7 @@ class RunOptions:
     max_size: int = DEFAULT_MAX_SIZE
     jobs: int = 1
     engine: Engine = field(default_factory=Engine)
+    uris: tuple[str, ...] = ()  # inputs on object storage (the Ray engine reads them)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Task:
     relative: PurePosixPath
     target: Path | None
     name: str = ""  # how the file is shown: the argument joined with the walk
+    remote: RemoteFile | None = None  # set for a file on object storage; path is its key
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -123,8 +126,11 @@ def _walk_options(options: RunOptions) -> WalkOptions:
 def count_inputs(options: RunOptions) -> tuple[int, int]:
     """How many files a run will read, and their bytes: a walk ahead, for a progress bar."""
     files = size = 0
-    for source in walk(options.paths, _walk_options(options)):
+    for source in _sources(options, _walk_options(options), None):
         files += 1
+        if isinstance(source, RemoteFile):
+            size += source.size
+            continue
         with contextlib.suppress(OSError):
             size += source.path.stat().st_size
     return files, size
@@ -161,11 +167,12 @@ def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[T
     walk_options = _walk_options(options)
     # Two inputs can only write the same output when several paths were named: one folder
     # never yields the same relative path twice. So only then are outputs remembered.
-    claimed: dict[str, str] | None = {} if len(options.paths) > 1 else None
+    claimed: dict[str, str] | None = {} if len(options.paths) + len(options.uris) > 1 else None
     swept: set[Path] = set()
-    for source in walk(options.paths, walk_options, on_skip):
+    for source in _sources(options, walk_options, on_skip):
+        shown = source.uri if isinstance(source, RemoteFile) else str(source.path)
         if source.error:
-            yield FileResult(str(source.path), Status.FAILED, reason=source.error)
+            yield FileResult(shown, Status.FAILED, reason=source.error)
             continue
         target = None
         if options.mode is Mode.OUT_DIR:
@@ -173,14 +180,26 @@ def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[T
             target = options.out_dir / source.relative
             clash = _clash(target, source, claimed)
             if clash:
-                yield FileResult(str(source.path), Status.FAILED, reason=f"write: {clash}")
+                yield FileResult(shown, Status.FAILED, reason=f"write: {clash}")
                 continue
         if options.mode in (Mode.OUT_DIR, Mode.IN_PLACE):
-            folder = (target or source.path).parent
+            folder = target.parent if target is not None else Path(source.path).parent
             if folder not in swept:  # before the first write there: clear a killed run's leftovers
                 swept.add(folder)
                 sweep_temp_files(folder)
-        yield Task(source.path, source.relative, target)
+        if isinstance(source, RemoteFile):
+            yield Task(Path(source.path), source.relative, target, source.uri, source)
+        else:
+            yield Task(source.path, source.relative, target)
+
+
+def _sources(
+    options: RunOptions, walk_options: WalkOptions, on_skip: SkipReporter | None
+) -> Iterator[Source | RemoteFile]:
+    """The local files the walk gives, then the files listed on object storage."""
+    yield from walk(options.paths, walk_options, on_skip)
+    for uri in options.uris:
+        yield from list_files(uri, walk_options)
 
 
 def _check_out_dir(options: RunOptions) -> None:
@@ -196,7 +215,7 @@ def _check_out_dir(options: RunOptions) -> None:
             )
 
 
-def _clash(target: Path, source: Source, claimed: dict[str, str] | None) -> str | None:
+def _clash(target: Path, source: Source | RemoteFile, claimed: dict[str, str] | None) -> str | None:
     """Two inputs must not write the same output, nor may an output overwrite its input."""
     # abspath, not resolve(): no system calls per file (the output folder was resolved once)
     key = os.path.abspath(target)  # noqa: PTH100
@@ -206,7 +225,7 @@ def _clash(target: Path, source: Source, claimed: dict[str, str] | None) -> str 
         return None
     if key in claimed:
         return f"{claimed[key]} already writes to {target}"
-    claimed[key] = str(source.path)
+    claimed[key] = source.uri if isinstance(source, RemoteFile) else str(source.path)
     return None
 
 
