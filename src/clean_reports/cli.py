@@ -16,6 +16,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
+from .cache import CACHE_DIR, Cache
 from .config import (
     OUTPUT_ENCODINGS,
     OUTPUT_FORMATS,
@@ -65,6 +66,8 @@ _CONFIGURABLE = {
     "encoding": "encoding",
     "output_encoding": "output_encoding",
     "text_field": "text_field",
+    "cache_dir": "cache_dir",
+    "no_cache": "no_cache",
 }
 
 
@@ -235,6 +238,15 @@ def _inputs(
     metavar="ADDRESS",
     help="Ray cluster to join with --engine ray  [default: $RAY_ADDRESS, else a local Ray]",
 )
+@click.option(
+    "--no-cache", is_flag=True, help="Check every file, not only those changed since last run."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CLEAN_REPORTS_CACHE_DIR",
+    help=f"Where --check and --in-place remember findings  [default: ./{CACHE_DIR}]",
+)
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
 @click.option(
     "--color",
@@ -331,6 +343,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             params["jobs"],
             _engine(ctx, params),
             uris,
+            _cache(settings, mode, params),
         )
         if params["html_report"]:
             reporter.html = HtmlReport(params["html_report"])
@@ -376,6 +389,16 @@ def _mode(params: dict[str, Any]) -> Mode:
     if len(chosen) > 1:
         raise click.UsageError(" and ".join(f"--{m.value}" for m in chosen) + " cannot be combined")
     return chosen[0] if chosen else Mode.OUT_DIR
+
+
+def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> Cache | None:
+    """The findings of earlier runs, for the modes that only find or fix in place."""
+    if settings.no_cache or mode not in (Mode.CHECK, Mode.IN_PLACE):
+        return None
+    if params["engine"] != "local" or params["html_report"]:  # the report needs the text
+        return None
+    salt = f"{settings.encoding}\0{settings.text_field}"
+    return Cache.load(settings.cache_dir or settings.root / CACHE_DIR, salt)
 
 
 def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:

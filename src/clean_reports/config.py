@@ -38,6 +38,7 @@ DEFAULT_EXCLUDE = (
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    ".clean-reports-cache",
 )
 
 
@@ -66,6 +67,8 @@ class Settings:
     encoding: str | None = None
     output_encoding: str = "utf-8"
     text_field: str | None = None
+    cache_dir: Path | None = None
+    no_cache: bool = False
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -94,6 +97,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "encoding": ("encoding", "codec"),
     "output-encoding": ("output_encoding", "output-encoding"),
     "text-field": ("text_field", "name"),
+    "cache-dir": ("cache_dir", "path"),
+    "no-cache": ("no_cache", "bool"),
 }
 OUTPUT_ENCODINGS = ("utf-8", "original")
 

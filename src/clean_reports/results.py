@@ -35,6 +35,8 @@ class FileResult:
     diff: str | None = None
     size: int = 0
     contexts: tuple[tuple[str, str], ...] = ()  # text before and after each match
+    cache_key: str | None = None  # its entry in the cache, when a cache is in use
+    hit: bool = False  # taken from the cache rather than checked
 
     def hits(self) -> dict[str, int]:
         return dict(Counter(match.rule_id for match in self.matches))

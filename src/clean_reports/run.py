@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from .cache import Cache
 from .decode import decode
 from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
 from .selection import RuleSelector
 from .storage import RemoteFile, list_files
+from .tables import is_table
 from .walk import SkipReporter, Source, WalkOptions, walk
 from .write import atomic_write, remove_if_present, sweep_temp_files
 
@@ -58,6 +60,7 @@ class RunOptions:
     jobs: int = 1
     engine: Engine = field(default_factory=Engine)
     uris: tuple[str, ...] = ()  # inputs on object storage (the Ray engine reads them)
+    cache: Cache | None = None  # findings of earlier runs (--check and --in-place)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ def run(
     for result in results:
         totals.add(result)
         on_file(result)
+        if options.cache is not None:
+            options.cache.record(result)
+    if options.cache is not None:
+        options.cache.save()
     return totals
 
 
@@ -238,7 +245,17 @@ def _run_task(task: Task, options: RunOptions) -> FileResult:
         data = read(task.path, size, options.max_size)
     except FileFailure as failure:
         return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
-    return handle(task, data, before, options)
+    cache = options.cache
+    if cache is None:
+        return handle(task, data, before, options)
+    rules = options.selector.for_path(task.path)
+    table = bool(options.file_options.text_field) and is_table(task.name)
+    key = cache.key(data, rules, table)
+    hit = cache.get(key, rules, task.name, size)
+    # A file with findings is remembered for --check; --in-place must still clean it.
+    if hit is not None and (options.mode is Mode.CHECK or not hit.matches):
+        return hit
+    return replace(handle(task, data, before, options), cache_key=key)
 
 
 def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions) -> FileResult:

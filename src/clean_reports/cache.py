@@ -1,0 +1,212 @@
+"""Findings remembered between runs, so that an unchanged file is not checked twice.
+
+A corpus repository is checked on every push and every commit, and between two runs
+almost nothing changes; ruff and black skip unchanged files the same way. An entry is
+keyed by a hash of the file's bytes — not its modification time: a fresh clone in CI
+has new times but the same bytes, so a cache restored from an earlier run still hits —
+together with everything else the findings depend on: the rules that apply to the file,
+a forced encoding and ``--text-field``. The cache file carries the tool's version, so
+an upgrade starts afresh. Only findings are remembered, never a failure: a file that
+failed is tried again.
+
+The entries live in an SQLite database (Python's own ``sqlite3``): a run that checks one
+file (a pre-commit hook) looks up one row instead of loading the cache of the whole
+corpus, and worker processes each read it through their own connection. Entries that
+no run has used in the last :data:`KEEP_RUNS` runs are dropped when a run saves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .core import Match
+from .results import FileResult, Status
+from .rules import Rule
+from .write import atomic_write
+
+if TYPE_CHECKING:
+    import sqlite3
+
+CACHE_DIR = ".clean-reports-cache"
+KEEP_RUNS = 20
+DATABASE = "findings-v1.sqlite"
+# What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
+_GITIGNORE = "# Automatically created by clean-reports.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by clean-reports.\n"
+)
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL, run INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS findings "
+    "(key TEXT PRIMARY KEY, last_run INTEGER NOT NULL, payload TEXT NOT NULL)",
+)
+
+
+@dataclass
+class Cache:
+    """One cache folder, as one run sees it.
+
+    ``salt`` holds the run's options that change findings (forced encoding, text field).
+    Lookups go through a read-only connection per process; what the run found or hit is
+    collected in the main process and written by :meth:`save`.
+    """
+
+    folder: Path
+    salt: str = ""
+    new: dict[str, str] = field(default_factory=dict)  # key -> payload, found this run
+    used: set[str] = field(default_factory=set)  # keys hit this run
+    _fingerprints: dict[tuple[str, ...], bytes] = field(default_factory=dict, repr=False)
+    _reader: tuple[int, sqlite3.Connection | None] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, folder: Path, salt: str = "") -> Cache:
+        """The cache in ``folder`` (opened on first use; a missing one is empty)."""
+        return cls(folder, salt)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Worker processes that are not forked get the cache without its connection."""
+        return {**self.__dict__, "_reader": None}
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._reader is None or self._reader[0] != os.getpid():
+            self._reader = (os.getpid(), _open_for_reading(self.folder / DATABASE))
+        return self._reader[1]
+
+    def key(self, data: bytes, rules: Sequence[Rule], table: bool) -> str:
+        """The entry for these bytes under these rules (``table``: read as a dataset)."""
+        ids = tuple(rule.id for rule in rules)
+        fingerprint = self._fingerprints.get(ids)
+        if fingerprint is None:
+            described = [
+                (r.id, r.description, r.pattern.pattern, r.pattern.flags, r.remove.value,
+                 r.normalize)
+                for r in rules
+            ]  # fmt: skip
+            text = json.dumps([__version__, self.salt, described], ensure_ascii=False)
+            fingerprint = self._fingerprints[ids] = text.encode()
+        import hashlib  # here, not at start-up: runs without a cache never need it
+
+        digest = hashlib.blake2b(data, digest_size=20, key=b"t" if table else b"")
+        digest.update(fingerprint)
+        return digest.hexdigest()
+
+    def get(self, key: str, rules: Sequence[Rule], path: str, size: int) -> FileResult | None:
+        """The remembered result of the entry ``key`` for the file ``path``, if any."""
+        connection = self._connection()
+        if connection is None:
+            return None
+        import sqlite3
+
+        try:
+            row = connection.execute("SELECT payload FROM findings WHERE key = ?", (key,))
+            found = row.fetchone()
+        except sqlite3.Error:
+            return None
+        if found is None:
+            return None
+        encoding, bom, newline, raw = json.loads(found[0])
+        described = {rule.id: rule.description for rule in rules}
+        matches = tuple(
+            Match(rule_id, described.get(rule_id, ""), *fields) for rule_id, *fields in raw
+        )
+        return FileResult(
+            path,
+            Status.CLEANED if matches else Status.UNCHANGED,
+            encoding=encoding,
+            bom=bom,
+            newline=newline,
+            matches=matches,
+            size=size,
+            cache_key=key,
+            hit=True,
+        )
+
+    def record(self, result: FileResult) -> None:
+        """Remember a result (found or hit) this run; failures are never remembered."""
+        key = result.cache_key
+        if key is None or result.status is Status.FAILED:
+            return
+        if result.hit:
+            self.used.add(key)
+        else:
+            self.new[key] = json.dumps(_payload(result), ensure_ascii=False)
+
+    def save(self) -> bool:
+        """Store what this run found, mark what it hit as used, and drop the entries no
+        run used in the last :data:`KEEP_RUNS` runs. A cache that cannot be written
+        costs only time: False, and the run carries on."""
+        if not self.new and not self.used:
+            return True
+        import sqlite3
+
+        try:
+            self._save()
+        except (OSError, sqlite3.Error):
+            return False
+        return True
+
+    def _save(self) -> None:
+        import sqlite3
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+            if not (self.folder / name).exists():
+                atomic_write(self.folder / name, text.encode())
+        connection = sqlite3.connect(self.folder / DATABASE, timeout=30)
+        try:
+            with connection:
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+                meta = connection.execute("SELECT version, run FROM meta").fetchone()
+                if meta is None or meta[0] != __version__:
+                    connection.execute("DELETE FROM meta")
+                    connection.execute("DELETE FROM findings")
+                    meta = (__version__, 0)
+                run = meta[1] + 1
+                connection.execute("DELETE FROM meta")
+                connection.execute("INSERT INTO meta VALUES (?, ?)", (__version__, run))
+                connection.executemany(
+                    "UPDATE findings SET last_run = ? WHERE key = ?",
+                    ((run, key) for key in self.used),
+                )
+                connection.executemany(
+                    "INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
+                    ((key, run, payload) for key, payload in self.new.items()),
+                )
+                connection.execute("DELETE FROM findings WHERE last_run <= ?", (run - KEEP_RUNS,))
+        finally:
+            connection.close()
+
+
+def _open_for_reading(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to the cache, or ``None`` when there is none to read (or
+    it is not one this version wrote: an upgrade starts afresh)."""
+    if not path.exists():
+        return None
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+        meta = connection.execute("SELECT version FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    if meta is None or meta[0] != __version__:
+        connection.close()
+        return None
+    return connection
+
+
+def _payload(result: FileResult) -> list[Any]:
+    matches = [
+        [m.rule_id, m.start, m.end, m.text, m.line, m.column, m.end_line, m.end_column,
+         m.normalized, m.row]
+        for m in result.matches
+    ]  # fmt: skip
+    return [result.encoding, result.bom, result.newline, matches]

@@ -1,0 +1,167 @@
+"""The findings cache: repeated --check and --in-place runs skip unchanged files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clean_reports import __version__
+from clean_reports.cache import CACHE_DIR, DATABASE, KEEP_RUNS, Cache
+from clean_reports.cli import cli
+
+from conftest import EXPECTED, SEED_NAMES, SEEDS
+
+FINDINGS = DATABASE
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+def entries(folder: Path) -> dict[str, tuple[int, str]]:
+    """The cache's rows: key -> (the run that last used it, the remembered result)."""
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db:
+        rows = db.execute("SELECT key, last_run, payload FROM findings").fetchall()
+    return {key: (run, payload) for key, run, payload in rows}
+
+
+def test_a_second_check_gives_the_same_report_from_the_cache(corpus: Path) -> None:
+    first = invoke("--check", "corpus")
+    cache = corpus.parent / CACHE_DIR
+    assert (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    assert (cache / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f59")
+    assert len(entries(cache)) == len(SEED_NAMES)
+    assert invoke("--check", "corpus") == first
+    assert first[0] == 1
+
+
+def test_the_cache_is_what_a_second_run_reads(corpus: Path) -> None:
+    """Planting a finding in one entry shows it in the next report: hits are not re-checked;
+    changing the file's bytes makes it a miss again."""
+    invoke("--check", "corpus")
+    clean = next(n for n in SEED_NAMES if (SEEDS / n).read_bytes() == (EXPECTED / n).read_bytes())
+    planted = ["qq-advert", 0, 2, "planted", 1, 1, 1, 3, "planted", None]
+    with contextlib.closing(sqlite3.connect(corpus.parent / CACHE_DIR / DATABASE)) as db, db:
+        for key, (_run, payload) in entries(corpus.parent / CACHE_DIR).items():
+            encoding, bom, newline, matches = json.loads(payload)
+            if not matches:
+                changed = json.dumps([encoding, bom, newline, [planted]])
+                db.execute("UPDATE findings SET payload = ? WHERE key = ?", (changed, key))
+    _, out, _ = invoke("--check", "corpus")
+    assert f'corpus/{clean}:1:1: qq-advert QQ advert: "planted"' in out
+    (corpus / clean).write_bytes((corpus / clean).read_bytes() + b"\n")
+    _, out, _ = invoke("--check", "corpus")
+    assert "planted" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--select", "kule-footer"],  # other rules: other findings
+        ["--encoding", "gb18030"],  # another decoding: other text
+        ["--text-field", "text"],
+    ],
+)
+def test_what_changes_findings_changes_the_key(corpus: Path, args: list[str]) -> None:
+    invoke("--check", "corpus")
+    before = set(entries(corpus.parent / CACHE_DIR))
+    code, out, _ = invoke("--check", *args, "corpus")
+    assert (code, out) == invoke("--check", "--no-cache", *args, "corpus")[:2]
+    if code != 2:  # (every file fails as gb18030, and failures are not remembered)
+        assert set(entries(corpus.parent / CACHE_DIR)) - before
+
+
+def test_in_place_skips_files_known_to_be_clean(corpus: Path) -> None:
+    assert invoke("--in-place", "corpus")[0] == 1
+    for name in SEED_NAMES:
+        assert (corpus / name).read_bytes() == (EXPECTED / name).read_bytes()
+    assert invoke("--in-place", "corpus")[0] == 0  # all clean now: remembered as such
+    assert invoke("--in-place", "corpus")[0] == 0
+    known = entries(corpus.parent / CACHE_DIR)
+    assert len(known) == 2 * len(SEED_NAMES) - 1  # before and after, one seed was clean
+    shutil.copy(SEEDS / SEED_NAMES[0], corpus / SEED_NAMES[0])  # dirty again: a known key
+    code, _, err = invoke("--in-place", "corpus")  # known to have findings: cleaned again
+    assert code == 1 and f"cleaned corpus/{SEED_NAMES[0]}" in err
+    assert (corpus / SEED_NAMES[0]).read_bytes() == (EXPECTED / SEED_NAMES[0]).read_bytes()
+
+
+def test_no_cache_and_cache_dir(corpus: Path, tmp_path: Path) -> None:
+    invoke("--check", "--no-cache", "corpus")
+    assert not (tmp_path / CACHE_DIR).exists()
+    invoke("--check", "--cache-dir", tmp_path / "elsewhere", "corpus")
+    assert (tmp_path / "elsewhere" / FINDINGS).exists() and not (tmp_path / CACHE_DIR).exists()
+    (tmp_path / ".clean-reports.toml").write_text('cache-dir = "from-config"\n', encoding="utf-8")
+    invoke("--check", "corpus")
+    assert (tmp_path / "from-config" / FINDINGS).exists()
+
+
+def test_out_dir_and_diff_runs_use_no_cache(corpus: Path, tmp_path: Path) -> None:
+    invoke("corpus", "-o", "out")
+    invoke("--diff", "corpus")
+    assert not (tmp_path / CACHE_DIR).exists()
+
+
+def test_failures_are_not_remembered(corpus: Path) -> None:
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    first = invoke("--check", "corpus")
+    assert first[0] == 2
+    assert len(entries(corpus.parent / CACHE_DIR)) == len(SEED_NAMES)
+    assert invoke("--check", "corpus") == first
+
+
+def test_unreadable_or_old_caches_start_afresh(corpus: Path) -> None:
+    expected = invoke("--check", "--no-cache", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    folder.mkdir()
+    (folder / DATABASE).write_bytes(b"not a database")
+    assert invoke("--check", "corpus") == expected  # unreadable: checked, not remembered
+    (folder / DATABASE).unlink()
+    assert invoke("--check", "corpus") == expected
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
+        assert db.execute("SELECT version, run FROM meta").fetchone() == (__version__, 1)
+        db.execute("UPDATE meta SET version = '0.0.0-old'")
+    key = next(iter(entries(folder)))
+    assert Cache.load(folder).get(key, (), "x", 0) is None  # another version's: not read
+    assert invoke("--check", "corpus") == expected
+    assert len(entries(folder)) == len(SEED_NAMES)  # rewritten by this version
+
+
+def test_entries_unused_for_many_runs_are_dropped(tmp_path: Path) -> None:
+    from clean_reports.results import FileResult, Status
+
+    cache = Cache.load(tmp_path)
+    cache.record(FileResult("old.txt", Status.UNCHANGED, encoding="utf-8", cache_key="old"))
+    assert cache.save()
+    assert Cache.load(tmp_path).get("old", (), "old.txt", 0) is not None
+    for run in range(KEEP_RUNS):
+        cache = Cache.load(tmp_path)
+        cache.record(FileResult(f"{run}.txt", Status.UNCHANGED, cache_key=f"new{run}"))
+        if run == 0:  # a hit keeps an entry alive
+            cache.record(FileResult("new0.txt", Status.UNCHANGED, cache_key="old", hit=True))
+        assert cache.save()
+    assert entries(tmp_path)["old"][0] == 2
+    cache = Cache.load(tmp_path)
+    cache.record(FileResult("last.txt", Status.UNCHANGED, cache_key="last"))
+    assert cache.save()
+    assert "old" not in entries(tmp_path)
+    assert {"last", f"new{KEEP_RUNS - 1}"} <= set(entries(tmp_path))
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file where the cache folder should be")
+    expected = invoke("--check", "--no-cache", "corpus")
+    assert invoke("--check", "--cache-dir", tmp_path / "blocked" / "cache", "corpus") == expected
