@@ -27,7 +27,6 @@ from .config import (
 )
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
-from .htmlreport import CONTEXT_CHARS, HtmlReport
 from .process import FileOptions, Mode
 from .progress import ProgressDisplay
 from .report import Reporter, rules_listing, say, set_color
@@ -37,7 +36,6 @@ from .rules import is_shipped, load_rules
 from .run import Engine, RunOptions, TextReader, count_inputs, run, run_stdin
 from .selection import RuleSelector
 from .storage import is_uri
-from .suggest import suggest, to_yaml
 from .tables import INCLUDE as TABLE_INCLUDE
 from .walk import WalkOptions
 from .write import atomic_write
@@ -323,7 +321,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             settings.regex_timeout,
             check_codec(settings.encoding) if settings.encoding else None,
             settings.output_encoding == "original",
-            CONTEXT_CHARS if params["html_report"] else 0,
+            _context_chars() if params["html_report"] else 0,
             settings.text_field,
         )
         if params["suggest"]:
@@ -346,6 +344,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             _cache(settings, mode, params),
         )
         if params["html_report"]:
+            from .htmlreport import HtmlReport  # only a run asked for a report needs it
+
             reporter.html = HtmlReport(params["html_report"])
         if not params["quiet"] and sys.stderr.isatty():
             reporter.progress = ProgressDisplay(*count_inputs(options), color=color)
@@ -485,10 +485,18 @@ def _stdin(
     )
 
 
+def _context_chars() -> int:
+    from .htmlreport import CONTEXT_CHARS
+
+    return CONTEXT_CHARS
+
+
 def _suggest(
     paths: tuple[Path, ...], selector: RuleSelector, settings: Settings, output: Path | None
 ) -> ExitCode:
     """``--suggest``: read the corpus, print (or write) the proposed rules."""
+    from .suggest import suggest, to_yaml
+
     texts = TextReader(
         paths, _walk_options(settings), lambda path, why: say(f"skipped {path}: {why}", "dim")
     )

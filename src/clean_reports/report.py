@@ -16,20 +16,22 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from . import __version__
 from .errors import CleanReportsError
 from .formats import check_total, finding_line, plural, render
-from .htmlreport import HtmlReport
 from .process import Mode
 from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
 from .rules import Rule, available_packs, pack_of
 from .run import DIFF_SUFFIX
 from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write, sweep_temp_files
+
+if TYPE_CHECKING:
+    from .htmlreport import HtmlReport
 
 SUMMARY_FILE = "summary.json"
 

@@ -28,6 +28,8 @@ _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "examples"}
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
 _FILE_KEYS = {"description", "rules"}
+# libyaml's safe loader when PyYAML was built with it: ten times faster at start-up
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Removal(enum.Enum):
@@ -161,7 +163,7 @@ def load_rule_file(path: Path) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(source, f"cannot read rule file: {exc}") from exc
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise RuleError(source, f"invalid YAML: {exc}") from exc
     return parse_rule_document(document, source)
