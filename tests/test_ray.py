@@ -137,7 +137,7 @@ def test_seeds_on_a_local_ray_instance(tmp_path: Path) -> None:
     assert check.stdout.splitlines()[-1] == "Found 17 watermarks in 4 files (5 files checked)."
 
 
-def test_datasets_on_a_cluster_match_local(tmp_path: Path, cluster: str) -> None:
+def test_datasets_and_in_place_on_a_cluster_match_local(tmp_path: Path, cluster: str) -> None:
     data = tmp_path / "data"
     data.mkdir()
     texts = [(SEEDS / name).read_text("utf-8") for name in ("000_155c858b691bed45.txt",)]
@@ -152,6 +152,15 @@ def test_datasets_on_a_cluster_match_local(tmp_path: Path, cluster: str) -> None
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")
     summary = json.loads((tmp_path / "ray" / "summary.json").read_text(encoding="utf-8"))
     assert len(summary["files"][0]["records"]) == 50
+    shutil.copytree(data, tmp_path / "data-ray")
+    fix = ("--in-place", "--text-field", "text")
+    local = clean_reports(*fix, "data", cwd=tmp_path)
+    on_ray = clean_reports(
+        *fix, "data-ray", "--engine", "ray", "--ray-address", cluster, cwd=tmp_path
+    )
+    assert local.returncode == on_ray.returncode == 1, on_ray.stderr
+    assert tree(tmp_path / "data-ray") == tree(data)
+    assert on_ray.stderr.replace("data-ray", "data") == local.stderr
 
 
 def test_object_storage_uris_are_read_through_rays_filesystems(
