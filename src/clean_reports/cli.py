@@ -243,7 +243,10 @@ def _inputs(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="CLEAN_REPORTS_CACHE_DIR",
-    help=f"Where --check and --in-place remember findings  [default: ./{CACHE_DIR}]",
+    help=(
+        "Where --check and --in-place remember findings  "
+        f"[default: {CACHE_DIR} beside the config file, else here]"
+    ),
 )
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
 @click.option(
@@ -258,7 +261,8 @@ def _inputs(
 @click.version_option(__version__, "-V", "--version", prog_name="clean-reports")
 @click.pass_context
 def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> None:
-    """Strip reseller watermarks from the report files under PATHS ('-' reads stdin).
+    """Strip reseller watermarks from the report files under PATHS ('-' reads stdin;
+    s3://… and other object-storage URIs with --engine ray).
 
     By default, clean copies go to ./cleaned (or -o DIR) with a .diff next to each
     changed file and a summary.json. Exit status: 0 clean, 1 watermarks found or files
