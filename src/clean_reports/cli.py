@@ -408,7 +408,8 @@ def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> Cache | No
 def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:
     """Object storage is read by Ray's filesystems, and written to only through a mount."""
     output = params["output_dir"]
-    if output is not None and is_uri(str(params["output_dir"]).replace(":/", "://", 1)):
+    # click has made it a Path, which folds "s3://b/out" into "s3:/b/out"
+    if output is not None and is_uri(str(output).replace(":/", "://", 1)):
         raise click.UsageError(
             "-o must be a folder (on a shared filesystem for a cluster), not object storage"
         )

@@ -283,8 +283,8 @@ def render_explain(results: Sequence[FileResult], totals: RunTotals, **_: Any) -
             continue
         lines.append(result.path)
         for match in result.matches:
-            place = f"{match.line}:{match.column}-{match.end_line}:{match.end_column}"
-            place = _record(match) + place
+            lines_and_columns = f"{match.line}:{match.column}-{match.end_line}:{match.end_column}"
+            place = _record(match) + lines_and_columns
             lines.append(f"  {place}  {match.rule_id}  {match.description}")
             lines.append(f"    original:   {match.text!r}")
             lines.append(f"    normalised: {match.normalized!r}")
