@@ -344,7 +344,12 @@ def read(path: Path, size: int, limit: int) -> bytes:
     check_size(size, limit)
     try:
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+            # A buffer of the size looked at, not of the limit: reading into a 50 MB
+            # buffer costs more than reading most reports. A file that grew since is
+            # read on to the limit.
+            data = stream.read(size + 1)
+            if len(data) > size:
+                data += stream.read(limit + 1 - len(data))
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
     if len(data) > limit:  # it grew since it was looked at
