@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -84,3 +85,12 @@ def test_usage_errors(args: list[str], message: str) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_engine_ray_without_ray_installed_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` meets without the extra
+    result = CliRunner().invoke(cli, ["--engine", "ray", "--check", str(SEEDS)])
+    assert result.exit_code == 2
+    assert "--engine ray needs Ray: pip install 'clean-reports[ray]'" in result.stderr
