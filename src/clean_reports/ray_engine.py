@@ -31,6 +31,8 @@ from .results import FileResult, Status
 from .run import RunOptions, Task, check_size, handle, read, stat
 from .storage import read_raw
 
+FILES_PER_BLOCK = 5_000
+BYTES_PER_BLOCK = 64 * 1024 * 1024
 Work = Callable[[Task, bytes, tuple[int, int], RunOptions], FileResult]
 # what the workers need, by path: the tasks for that file with its (mtime, size)
 _Jobs = dict[str, list[tuple[Task, tuple[int, int]]]]
@@ -109,8 +111,14 @@ def _results(
         remote = entries[0][0].remote
         filesystem = remote.filesystem if remote is not None else None
         groups.setdefault(id(filesystem), (filesystem, []))[1].append(key)
+    blocks = _blocks(ray, jobs)
     readers = [
-        ray.data.read_binary_files(keys, include_paths=True, filesystem=filesystem)
+        ray.data.read_binary_files(
+            keys,
+            include_paths=True,
+            filesystem=filesystem,
+            override_num_blocks=max(1, round(blocks * len(keys) / len(jobs))),
+        )
         for filesystem, keys in groups.values()
     ]
     dataset = readers[0].union(*readers[1:]) if len(readers) > 1 else readers[0]
@@ -128,6 +136,18 @@ def _results(
         raise CleanReportsError(
             f"the Ray run stopped: {error}; every file written is complete, run again to finish"
         ) from None
+
+
+def _blocks(ray: Any, jobs: _Jobs) -> int:
+    """How many blocks (Ray tasks) to read the files in: two per CPU of the cluster, so
+    that the work spreads and evens out, but no more files or bytes per block than
+    :data:`FILES_PER_BLOCK` and :data:`BYTES_PER_BLOCK`. Ray Data's own choice, by
+    bytes alone, makes many small tasks of small reports, each paying Ray's overhead
+    (measured: a third slower on 11,000 reports on 2 CPUs)."""
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    size = sum(entries[0][1][1] for entries in jobs.values())
+    wanted = max(2 * cpus, -(-len(jobs) // FILES_PER_BLOCK), -(-size // BYTES_PER_BLOCK))
+    return min(len(jobs), wanted)
 
 
 def _work_batch(batch: dict[str, Any], shared: list[Any]) -> dict[str, list[Any]]:
