@@ -9,9 +9,9 @@ output folder themselves. Only each file's result (findings and counts, no text)
 back, in walk order, to the same reporters: summary.json, diffs, findings and exit
 status are those of a local run.
 
-A task whose worker dies is run again by Ray (Ray retries tasks lost to a system
-failure, three times by default); since every write is atomic and the same bytes always
-give the same output, a retried file is simply written again, whole.
+A task whose worker dies is run again by Ray (Ray Data retries tasks lost to a system
+failure); since every write is atomic and the same bytes always give the same output, a
+retried file is simply written again, whole.
 """
 
 from __future__ import annotations
