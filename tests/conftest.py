@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def script(name: str) -> str:
     if found is None:
         pytest.fail(f"{name} is not installed (pip install -e '.[dev]')")
     return found
+
+
+def run_installed(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``clean-reports`` console script as a user would."""
+    return subprocess.run(
+        [script("clean-reports"), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def seed_copies(folder: Path, copies: int) -> list[Path]:

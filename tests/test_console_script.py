@@ -7,19 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXPECTED, SEED_NAMES, SEEDS, script
+from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [script("clean-reports"), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+    return run_installed(*args, cwd=cwd)
 
 
 def test_installed_script_cleans_the_seeds(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from clean_reports.results import FileResult, Status
 from clean_reports.run import Engine, RunOptions, Task, handle
 from clean_reports.selection import RuleSelector
 
-from conftest import SEEDS, script
+from conftest import SEEDS, run_installed
 
 pytestmark = pytest.mark.ray
 # Not imported here: Ray reads its settings (RAY_AUTH_MODE) once, when first imported.
@@ -41,16 +41,7 @@ ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", **AUTH}
 
 
 def clean_reports(*args: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [script("clean-reports"), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**ENV, **env},
-        timeout=600,
-        check=False,
-    )
+    return run_installed(*args, cwd=cwd, env={**ENV, **env}, timeout=600)
 
 
 @pytest.fixture(scope="module")
