@@ -135,7 +135,7 @@ def test_unreadable_or_old_caches_start_afresh(corpus: Path) -> None:
         assert db.execute("SELECT version, run FROM meta").fetchone() == (__version__, 1)
         db.execute("UPDATE meta SET version = '0.0.0-old'")
     key = next(iter(entries(folder)))
-    assert Cache.load(folder).get(key, (), "x", 0) is None  # another version's: not read
+    assert Cache(folder).get(key, (), "x", 0) is None  # another version's: not read
     assert invoke("--check", "corpus") == expected
     assert len(entries(folder)) == len(SEED_NAMES)  # rewritten by this version
 
@@ -143,18 +143,18 @@ def test_unreadable_or_old_caches_start_afresh(corpus: Path) -> None:
 def test_entries_unused_for_many_runs_are_dropped(tmp_path: Path) -> None:
     from clean_reports.results import FileResult, Status
 
-    cache = Cache.load(tmp_path)
+    cache = Cache(tmp_path)
     cache.record(FileResult("old.txt", Status.UNCHANGED, encoding="utf-8", cache_key="old"))
     assert cache.save()
-    assert Cache.load(tmp_path).get("old", (), "old.txt", 0) is not None
+    assert Cache(tmp_path).get("old", (), "old.txt", 0) is not None
     for run in range(KEEP_RUNS):
-        cache = Cache.load(tmp_path)
+        cache = Cache(tmp_path)
         cache.record(FileResult(f"{run}.txt", Status.UNCHANGED, cache_key=f"new{run}"))
         if run == 0:  # a hit keeps an entry alive
             cache.record(FileResult("new0.txt", Status.UNCHANGED, cache_key="old", hit=True))
         assert cache.save()
     assert entries(tmp_path)["old"][0] == 2
-    cache = Cache.load(tmp_path)
+    cache = Cache(tmp_path)
     cache.record(FileResult("last.txt", Status.UNCHANGED, cache_key="last"))
     assert cache.save()
     assert "old" not in entries(tmp_path)

@@ -54,8 +54,9 @@ class Cache:
     """One cache folder, as one run sees it.
 
     ``salt`` holds the run's options that change findings (forced encoding, text field).
-    Lookups go through a read-only connection per process; what the run found or hit is
-    collected in the main process and written by :meth:`save`.
+    The database is opened on the first lookup, through a read-only connection per
+    process (a missing one is empty); what the run found or hit is collected in the main
+    process and written by :meth:`save`.
     """
 
     folder: Path
@@ -64,11 +65,6 @@ class Cache:
     used: set[str] = field(default_factory=set)  # keys hit this run
     _fingerprints: dict[tuple[str, ...], bytes] = field(default_factory=dict, repr=False)
     _reader: tuple[int, sqlite3.Connection | None] | None = field(default=None, repr=False)
-
-    @classmethod
-    def load(cls, folder: Path, salt: str = "") -> Cache:
-        """The cache in ``folder`` (opened on first use; a missing one is empty)."""
-        return cls(folder, salt)
 
     def __getstate__(self) -> dict[str, Any]:
         """Worker processes that are not forked get the cache without its connection."""

@@ -402,7 +402,7 @@ def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> Cache | No
     if params["engine"] != "local" or params["html_report"]:  # the report needs the text
         return None
     salt = f"{settings.encoding}\0{settings.text_field}"
-    return Cache.load(settings.cache_dir or settings.root / CACHE_DIR, salt)
+    return Cache(settings.cache_dir or settings.root / CACHE_DIR, salt)
 
 
 def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:
