@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from typing import NoReturn
 
 import pytest
 
@@ -40,6 +41,50 @@ def test_gb_family_decodes_as_gb18030(codec: str) -> None:
     decoded = decode(text.encode(codec))
     assert decoded.encoding == "gb18030"
     assert decoded.text == text
+
+
+def test_chinese_gb18030_needs_no_chardet(monkeypatch: pytest.MonkeyPatch) -> None:
+    import chardet
+
+    def refuse(*_args: object, **_kwargs: object) -> NoReturn:
+        raise AssertionError("chardet was asked")
+
+    monkeypatch.setattr(chardet, "detect", refuse)
+    monkeypatch.setattr(chardet, "detect_all", refuse)
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        decoded = decode(text.encode("gb18030"))
+        assert (decoded.text, decoded.encoding, decoded.bom) == (text, "gb18030", b"")
+
+
+KOREAN = (
+    "대한민국은 민주공화국이다. 대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 "
+    "나온다. 올해 우리 부서는 여러 가지 업무를 성공적으로 수행하였으며, 내년에도 계속 "
+    "노력하겠습니다.\n"
+) * 5
+JAPANESE = (
+    "日本国民は、正当に選挙された国会における代表者を通じて行動し、われらとわれらの子孫の"
+    "ために、諸国民との協和による成果と、わが国全土にわたつて自由のもたらす恵沢を確保し。\n"
+) * 3
+TRADITIONAL = "二零二零年述職報告：堅持以人民為中心的發展思想，全面完成各項工作任務。\n" * 20
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "name"),
+    [
+        (KOREAN, "euc-kr", "cp949"),
+        (JAPANESE, "euc-jp", "euc_jp"),
+        (JAPANESE, "shift_jis", "cp932"),
+        (TRADITIONAL, "big5", "big5"),
+    ],
+)
+def test_other_encodings_that_read_as_gb18030_go_to_chardet(
+    text: str, codec: str, name: str
+) -> None:
+    data = text.encode(codec)
+    data.decode("gb18030")  # valid GB18030 bytes: only the reading tells them apart
+    decoded = decode(data)
+    assert (decoded.text, decoded.encoding) == (text, name)
 
 
 def test_big5() -> None:
