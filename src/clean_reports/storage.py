@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .errors import ConfigError, FileFailure
+from .patterns import Patterns
 from .walk import DEFAULT_INCLUDE, WalkOptions
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -42,7 +43,6 @@ class RemoteFile:
 def list_files(uri: str, options: WalkOptions) -> Iterator[RemoteFile]:
     """The files under ``uri`` that the include and exclude patterns take, or the one
     file it names (taken whatever its name, as a file named on the command line is)."""
-    from pathspec import GitIgnoreSpec
     from pyarrow import ArrowException
     from pyarrow import fs as pafs
 
@@ -58,15 +58,15 @@ def list_files(uri: str, options: WalkOptions) -> Iterator[RemoteFile]:
             raise ConfigError(f"{uri} does not exist")
     except (ArrowException, OSError, ValueError) as error:
         raise ConfigError(f"cannot list {uri}: {error}") from None
-    include = GitIgnoreSpec.from_lines([*DEFAULT_INCLUDE, *options.include])
-    exclude = GitIgnoreSpec.from_lines(options.exclude)
+    include = Patterns([*DEFAULT_INCLUDE, *options.include])
+    exclude = Patterns(options.exclude)
     single = info.type == pafs.FileType.File
     for entry in sorted(infos, key=lambda item: item.path):
         if entry.type != pafs.FileType.File:
             continue
         relative = PurePosixPath(entry.path).relative_to(base)
         if not single and (
-            not include.match_file(relative.as_posix()) or _excluded(exclude, relative)
+            not include.matches(relative.as_posix()) or _excluded(exclude, relative)
         ):
             continue
         shown = uri if single else f"{uri.rstrip('/')}/{relative.as_posix()}"
@@ -74,12 +74,12 @@ def list_files(uri: str, options: WalkOptions) -> Iterator[RemoteFile]:
         yield RemoteFile(filesystem, entry.path, shown, relative, size, mtime)
 
 
-def _excluded(exclude: Any, relative: PurePosixPath) -> bool:
+def _excluded(exclude: Patterns, relative: PurePosixPath) -> bool:
     """Excluded itself, or inside an excluded folder (``.git``, ``drafts/``…)."""
     parts = relative.parts
     folders = ("/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1))
-    return bool(exclude.match_file(relative.as_posix())) or any(
-        exclude.match_file(folder) for folder in folders
+    return exclude.matches(relative.as_posix()) or any(
+        exclude.matches(folder) for folder in folders
     )
 
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
-
-    # (folder the patterns are relative to, the patterns)
-    _Ignores = tuple[tuple[str, GitIgnoreSpec], ...]
-
 from .config import DEFAULT_EXCLUDE, find_repo_root
+from .patterns import Patterns
+
+if TYPE_CHECKING:
+    # (folder the patterns are relative to, the patterns)
+    _Ignores = tuple[tuple[str, Patterns], ...]
 
 DEFAULT_INCLUDE = ("*.txt",)
 
@@ -42,7 +41,7 @@ class _Folder:
     real: str
     relative: str
     anchor: str
-    ignores: tuple[tuple[GitIgnoreSpec, str], ...]
+    ignores: tuple[tuple[Patterns, str], ...]
 
     def child(self, entry: os.DirEntry[str]) -> _Folder:
         return _Folder(
@@ -107,12 +106,12 @@ class _Walker:
     # The patterns are compiled on first use: files named on the command line without
     # --force-exclude (a pre-commit check of one file) never need pathspec at all.
     @functools.cached_property
-    def include(self) -> GitIgnoreSpec:
-        return _spec([*DEFAULT_INCLUDE, *self.options.include])
+    def include(self) -> Patterns:
+        return Patterns([*DEFAULT_INCLUDE, *self.options.include])
 
     @functools.cached_property
-    def exclude(self) -> GitIgnoreSpec:
-        return _spec(self.options.exclude)
+    def exclude(self) -> Patterns:
+        return Patterns(self.options.exclude)
 
     def walk_argument(self, path: Path) -> Iterator[Source]:
         real = os.path.realpath(path)
@@ -153,7 +152,7 @@ class _Walker:
             for entry in entries:
                 relative = _child(folder.relative, entry.name)
                 if entry.is_symlink():
-                    if entry.is_dir() or self.include.match_file(relative):
+                    if entry.is_dir() or self.include.matches(relative):
                         yield from self._link(entry.path, real_root, relative)
                     continue
                 if entry.is_dir(follow_symlinks=False):
@@ -165,7 +164,7 @@ class _Walker:
                     else:
                         subfolders.append(folder.child(entry))
                     continue
-                if not self.include.match_file(relative):
+                if not self.include.matches(relative):
                     continue
                 reason = self._verdict(folder, entry.name, False)
                 if reason:
@@ -202,11 +201,11 @@ class _Walker:
     def _verdict(self, folder: _Folder, name: str, is_dir: bool) -> str | None:
         """Why ``name`` in ``folder`` is left out (an exclude pattern, a .gitignore), or None."""
         suffix = "/" if is_dir else ""
-        hit = self.exclude.check_file(_child(folder.anchor, name) + suffix)
-        if hit.include and hit.index is not None:
-            return f"excluded by {self.options.exclude[hit.index]!r}"
+        include, index = self.exclude.check(_child(folder.anchor, name) + suffix)
+        if include and index is not None:
+            return f"excluded by {self.options.exclude[index]!r}"
         for spec, relative in reversed(folder.ignores):
-            verdict = spec.check_file(_child(relative, name) + suffix).include
+            verdict = spec.check(_child(relative, name) + suffix)[0]
             if verdict is not None:
                 return "ignored by .gitignore" if verdict else None
         return None
@@ -217,7 +216,7 @@ class _Walker:
             return ()
         repo = find_repo_root(folder)
         chain = [folder] if repo is None else [folder, *folder.parents]
-        ignores: list[tuple[str, GitIgnoreSpec]] = []
+        ignores: list[tuple[str, Patterns]] = []
         if repo is not None:
             ignores.extend(_spec_from(repo / ".git" / "info" / "exclude", str(repo)))
             chain = chain[: chain.index(repo) + 1]
@@ -226,18 +225,12 @@ class _Walker:
         return tuple(ignores)
 
 
-def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
-    from pathspec import GitIgnoreSpec
-
-    return GitIgnoreSpec.from_lines(lines)
-
-
-def _spec_from(path: Path, base: str) -> list[tuple[str, GitIgnoreSpec]]:
+def _spec_from(path: Path, base: str) -> list[tuple[str, Patterns]]:
     try:
         lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
     except OSError:
         return []
-    return [(base, _spec(lines))]
+    return [(base, Patterns(lines))]
 
 
 def _child(prefix: str, name: str) -> str:
