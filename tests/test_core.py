@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_reports.core import clean, find, split_lines
+from clean_reports.core import clean, find, line_texts, split_lines
 
 from conftest import make_rules
 
@@ -154,6 +154,22 @@ def test_split_lines() -> None:
         ("d", ""),
     ]
     assert split_lines("") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("a\r\nb\rc\nd", [("a", "\r\n"), ("b", "\r"), ("c", "\n"), ("d", "")]),
+        ("a\r\r\nb\n", [("a", "\r"), ("", "\r\n"), ("b", "\n")]),
+        ("\n\r\n\r", [("", "\n"), ("", "\r\n"), ("", "\r")]),
+        # characters str.splitlines would break at are text inside a report's line
+        ("a\u2028b\x85c\fd\ve\x1cf\r\ng", [("a\u2028b\x85c\fd\ve\x1cf", "\r\n"), ("g", "")]),
+        ("述职报告\u3000\n", [("述职报告\u3000", "\n")]),
+    ],
+)
+def test_lines_break_at_lf_crlf_and_cr_only(text: str, lines: list[tuple[str, str]]) -> None:
+    assert [(text[s:c], text[c:e]) for s, c, e in split_lines(text)] == lines
+    assert line_texts(text) == [content + brk for content, brk in lines]
 
 
 def test_spans_brought_to_the_edge_by_a_neighbour_take_their_whitespace_too() -> None:

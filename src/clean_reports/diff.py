@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from .core import CleanResult, split_lines
+from .core import CleanResult, line_texts
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
 Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
@@ -27,7 +27,7 @@ def unified_diff(original: str, result: CleanResult, label: str, context: int = 
     """
     if not result.changed:
         return ""
-    before, after = _lines(original), _lines(result.text)
+    before, after = line_texts(original), line_texts(result.text)
     matcher = _KnownChanges(_opcodes(len(before), result))
     relative = not label.startswith("/")
     header = [
@@ -96,7 +96,3 @@ def _with_newline(line: str) -> str:
     if line.endswith(("\n", "\r")):
         return line
     return line + "\n" + _NO_NEWLINE
-
-
-def _lines(text: str) -> list[str]:
-    return [text[line.start : line.end] for line in split_lines(text)]

@@ -322,7 +322,7 @@ def run_stdin(
 def _write_out(target: Path, processed: Processed) -> None:
     assert processed.output is not None
     atomic_write(target, processed.output, durable=False)
-    diff_path = target.with_name(target.name + DIFF_SUFFIX)
+    diff_path = f"{target}{DIFF_SUFFIX}"
     if processed.diff is not None:
         atomic_write(diff_path, processed.diff.encode("utf-8"), durable=False)
     else:
