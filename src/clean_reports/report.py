@@ -285,7 +285,13 @@ class SummaryWriter:
 
 
 def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
-    output = PurePath(result.output).relative_to(out_dir).as_posix() if result.output else None
+    output = None
+    if result.output:  # str(out_dir / relative): cut, not parsed, for a million files
+        prefix = f"{out_dir}{os.sep}"
+        if result.output.startswith(prefix):
+            output = result.output[len(prefix) :].replace(os.sep, "/")
+        else:
+            output = PurePath(result.output).relative_to(out_dir).as_posix()
     changed = output is not None and result.status is Status.CLEANED
     record: dict[str, Any] = {
         "path": result.path,
