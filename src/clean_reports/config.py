@@ -10,7 +10,6 @@ always beats the file. Keys are the long flag names.
 from __future__ import annotations
 
 import codecs
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,6 +231,8 @@ def _section(path: Path) -> Mapping[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only a run with a config file pays for it
+
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)

@@ -16,7 +16,6 @@ import regex
 
 from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, content_end, find, line_start
 from .decode import Decoded, decode
-from .diff import unified_diff
 from .encode import splice, to_utf8
 from .errors import FileFailure, RemovalGuard
 from .rules import Rule
@@ -175,6 +174,8 @@ def process(
     decoded, result = cleaned.decoded, cleaned.result
     diff = None
     if result.changed and mode in (Mode.OUT_DIR, Mode.DIFF):
+        from .diff import unified_diff  # difflib: only runs that show diffs load it
+
         diff = unified_diff(decoded.text, result, label)
     output = None
     if filter_output or (mode is Mode.OUT_DIR and file_options.output_original):
@@ -228,6 +229,8 @@ def _process_table(
                     changes[row] = result.text
                     removed += result.chars_removed
                     if mode in (Mode.OUT_DIR, Mode.DIFF):
+                        from .diff import unified_diff
+
                         diffs.append(unified_diff(text, result, f"{label}#{row}"))
         except FileFailure as failure:
             raise FileFailure(failure.stage, f"record {row}: {failure.reason}") from None
