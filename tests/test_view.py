@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_reports.view import normalize_pattern, normalized_view, plain_view, to_simplified
+from clean_reports.view import (
+    compatibility_forms,
+    normalize_pattern,
+    normalized_view,
+    plain_view,
+    to_simplified,
+)
 
 
 def test_plain_view_without_carriage_returns_is_the_text_itself() -> None:
@@ -114,3 +122,26 @@ def test_view_spans_map_back_for_any_text(text: str) -> None:
         for end in range(start + 1, min(len(view.text), start + 6) + 1):
             o_start, o_end = view.original_span(start, end)
             assert normalized_view(text[o_start:o_end]).text == view.text[start:end]
+
+
+def _one_character_nfkc(text: str) -> str:
+    forms = (unicodedata.normalize("NFKC", c) for c in text)
+    return "".join(
+        f if len(f) == 1 and ord(c) < 0x10000 else c for c, f in zip(text, forms, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "述职报告，咨询ＱＱ２０６１５７０６０：",  # full-width ASCII only
+        "工作……取得成效。",  # … has a three-character NFKC form: kept
+        "①加强学习②改进作风",  # circled digits
+        "面积１２０㎡，ｶﾀｶﾅ",  # a square unit (several characters) and half-width kana
+        "ﬁle ﬂow \uff46\uff49",  # ligatures are several characters: kept
+        "\U0001d400\U0001d41a",  # mathematical letters beyond the BMP: kept
+        "",
+    ],
+)
+def test_compatibility_forms_is_one_character_nfkc(text: str) -> None:
+    assert compatibility_forms(text) == _one_character_nfkc(text)

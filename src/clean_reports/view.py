@@ -127,15 +127,15 @@ def compatibility_forms(text: str) -> str:
     Full-width ASCII (，：ＱＱ２０…), by far the commonest in Chinese text, is replaced
     one character at a time: a report uses a handful of them, each many times, and a
     search and a replace per character cost half a substitution call per occurrence.
-    The full table is applied only to a text that has any other of its characters,
-    which is rare and costs three times as much.
+    The full table (built on first use: it takes longer than checking a report) is
+    applied only to a text that has any other of its characters, which is rare.
     """
-    if _rare_compatibility_forms().search(text):
-        return text.translate(_nfkc_table())
     for wide, narrow in _FULL_WIDTH:
         if wide in text:
             text = text.replace(wide, narrow)
-    return text
+    if unicodedata.is_normalized("NFKC", text) or not _rare_compatibility_forms().search(text):
+        return text
+    return text.translate(_nfkc_table())
 
 
 @functools.cache
@@ -156,6 +156,12 @@ def _nfkc_table() -> dict[int, str]:
         if normal != char and len(normal) == 1:
             table[code] = normal
     return table
+
+
+def _plain_form(char: str) -> str:
+    """The character's NFKC form when that is one character, else the character."""
+    normal = unicodedata.normalize("NFKC", char)
+    return normal if len(normal) == 1 and ord(char) < 0x10000 else char
 
 
 @functools.cache
@@ -196,11 +202,10 @@ def normalize_pattern(pattern: str) -> str:
     and invisible characters outside character classes go, as they do in the view.
     """
     pattern = to_simplified(pattern)
-    table = _nfkc_table()
     out: list[str] = []
     escaped = in_class = False
     for char in pattern:
-        plain = table.get(ord(char), char)
+        plain = _plain_form(char)
         if escaped:
             out.append(plain)
             escaped = False
