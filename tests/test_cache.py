@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner
 
-from clean_reports import __version__
-from clean_reports.cache import CACHE_DIR, DATABASE, KEEP_RUNS, Cache
+from clean_reports import __version__, rules
+from clean_reports.cache import CACHE_DIR, DATABASE, KEEP_RUNS, RULE_DOCUMENTS, Cache
 from clean_reports.cli import cli
+from clean_reports.rules import load_rules
 
-from conftest import EXPECTED, SEED_NAMES, SEEDS
+from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed
 
 FINDINGS = DATABASE
 
@@ -165,3 +168,64 @@ def test_a_cache_that_cannot_be_written_costs_only_time(corpus: Path, tmp_path: 
     (tmp_path / "blocked").write_text("a file where the cache folder should be")
     expected = invoke("--check", "--no-cache", "corpus")
     assert invoke("--check", "--cache-dir", tmp_path / "blocked" / "cache", "corpus") == expected
+
+
+RULE_FILE = """\
+rules:
+  - id: demo
+    description: a demo rule
+    remove: span
+    pattern: 演示水印
+    examples:
+      match: ["演示水印"]
+"""
+
+
+def test_parsed_rule_files_are_remembered_by_their_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    rule_file = tmp_path / "demo.yaml"
+    rule_file.write_text(RULE_FILE, encoding="utf-8")
+    first = load_rules([rule_file], cache_dir=cache)
+    assert len(list((cache / RULE_DOCUMENTS).iterdir())) == 3  # two shipped files and this one
+    assert (cache / ".gitignore").exists()
+
+    def no_yaml(_text: str, source: str) -> NoReturn:
+        raise AssertionError(f"{source} was parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(rules, "_parse_yaml", no_yaml)
+        again = load_rules([rule_file], cache_dir=cache)
+    assert [(r.id, r.pattern.pattern) for r in again] == [(r.id, r.pattern.pattern) for r in first]
+
+    rule_file.write_text(RULE_FILE.replace("演示水印", "另一水印"), encoding="utf-8")
+    edited = load_rules([rule_file], cache_dir=cache, default_rules=False)
+    assert edited[0].pattern.pattern == "另一水印"
+    assert len(list((cache / RULE_DOCUMENTS).iterdir())) == 4
+
+
+def test_rule_files_json_cannot_hold_are_parsed_every_time(tmp_path: Path) -> None:
+    rule_file = tmp_path / "dated.yaml"
+    rule_file.write_text("description: 2024-01-01\n" + RULE_FILE, encoding="utf-8")
+    for _ in range(2):
+        (rule,) = load_rules([rule_file], cache_dir=tmp_path / "cache", default_rules=False)
+        assert rule.id == "demo"
+    assert not (tmp_path / "cache" / RULE_DOCUMENTS).exists()  # a YAML date: not JSON
+
+
+def test_a_rule_cache_that_cannot_be_written_costs_only_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert load_rules([], cache_dir=blocked / "cache") == load_rules([])
+
+
+def test_a_one_file_check_with_remembered_rules_loads_no_yaml(corpus: Path) -> None:
+    seed = corpus / SEED_NAMES[0]
+    importtime = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # python -X importtime
+    first = run_installed("--check", seed, cwd=corpus.parent, env=importtime)
+    second = run_installed("--check", seed, cwd=corpus.parent, env=importtime)
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout
+    assert "| yaml" in first.stderr
+    assert "yaml" not in second.stderr

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core import Match
+from .errors import FileFailure
 from .results import FileResult, Status
 from .rules import Rule
 from .write import atomic_write
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 CACHE_DIR = ".clean-reports-cache"
 KEEP_RUNS = 20
 DATABASE = "findings-v1.sqlite"
+RULE_DOCUMENTS = "rules-v1"  # parsed rule files, one JSON file each
+KEEP_DOCUMENTS = 100
 # What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
 _GITIGNORE = "# Automatically created by clean-reports.\n*\n"
 _CACHEDIR_TAG = (
@@ -151,10 +154,7 @@ class Cache:
     def _save(self) -> None:
         import sqlite3
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            if not (self.folder / name).exists():
-                atomic_write(self.folder / name, text.encode())
+        prepare(self.folder)
         connection = sqlite3.connect(self.folder / DATABASE, timeout=30)
         try:
             with connection:
@@ -179,6 +179,45 @@ class Cache:
                 connection.execute("DELETE FROM findings WHERE last_run <= ?", (run - KEEP_RUNS,))
         finally:
             connection.close()
+
+
+def prepare(folder: Path) -> None:
+    """Make the cache folder, marked so that git and backup tools leave it alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        if not (folder / name).exists():
+            atomic_write(folder / name, text.encode())
+
+
+def recall_document(folder: Path, data: bytes) -> Any:
+    """The parsed rule file whose bytes are ``data``, if remembered (else ``None``)."""
+    try:
+        return json.loads((folder / RULE_DOCUMENTS / _document_name(data)).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def remember_document(folder: Path, data: bytes, document: Any) -> None:
+    """Remember a parsed rule file; one that JSON cannot hold exactly (YAML dates…) is
+    not, and neither is one when the folder cannot be written: that costs only time.
+    The oldest entries go beyond :data:`KEEP_DOCUMENTS` (rule files edited often)."""
+    try:
+        text = json.dumps(document, ensure_ascii=False)
+        if json.loads(text) != document:
+            return
+        prepare(folder)
+        atomic_write(folder / RULE_DOCUMENTS / _document_name(data), text.encode(), durable=False)
+        entries = sorted((folder / RULE_DOCUMENTS).iterdir(), key=lambda p: p.stat().st_mtime_ns)
+        for stale in entries[:-KEEP_DOCUMENTS]:
+            stale.unlink()
+    except (TypeError, ValueError, OSError, FileFailure):
+        return
+
+
+def _document_name(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
 
 
 def _open_for_reading(path: Path) -> sqlite3.Connection | None:

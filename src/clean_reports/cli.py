@@ -299,8 +299,12 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             field: params[name] for name, field in _CONFIGURABLE.items() if _given(ctx, name)
         }
         settings = load_settings(local, params["config_file"], overrides)
+        cache = _cache(settings, mode, params)
         rules = load_rules(
-            settings.rules, default_rules=not settings.no_default_rules, packs=settings.packs
+            settings.rules,
+            default_rules=not settings.no_default_rules,
+            packs=settings.packs,
+            cache_dir=cache.folder if cache is not None else None,
         )
         verify_examples(rule for rule in rules if not is_shipped(rule))
         if params["list_rules"]:
@@ -345,7 +349,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             params["jobs"],
             _engine(ctx, params),
             uris,
-            _cache(settings, mode, params),
+            cache,
         )
         if params["html_report"]:
             from .htmlreport import HtmlReport  # only a run asked for a report needs it

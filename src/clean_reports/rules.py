@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from .errors import RuleError
 from .view import normalize_pattern
@@ -28,8 +27,6 @@ _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "examples"}
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
 _FILE_KEYS = {"description", "rules"}
-# libyaml's safe loader when PyYAML was built with it: ten times faster at start-up
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Removal(enum.Enum):
@@ -119,10 +116,14 @@ def pack_of(rule: Rule) -> str:
 
 
 def load_rules(
-    paths: Iterable[Path], *, default_rules: bool = True, packs: Iterable[str] = ()
+    paths: Iterable[Path],
+    *,
+    default_rules: bool = True,
+    packs: Iterable[str] = (),
+    cache_dir: Path | None = None,
 ) -> tuple[Rule, ...]:
     """Load the shipped default rules (unless disabled), the opt-in ``packs`` named, and
-    the rule files or folders in ``paths``.
+    the rule files or folders in ``paths`` (parsed documents remembered in ``cache_dir``).
 
     Rule ids must be unique across everything loaded; order is kept (default rules, packs,
     then the given paths in order, files sorted within a folder) because an earlier rule
@@ -145,7 +146,7 @@ def load_rules(
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for file in files:
-        for rule in load_rule_file(file):
+        for rule in load_rule_file(file, cache_dir):
             if rule.id in seen:
                 raise RuleError(
                     rule.source, f"duplicate rule id, already defined in {seen[rule.id]}", rule.id
@@ -155,18 +156,39 @@ def load_rules(
     return tuple(rules)
 
 
-def load_rule_file(path: Path) -> list[Rule]:
-    """Parse and compile one rule file; any problem is a :class:`RuleError` naming it."""
+def load_rule_file(path: Path, cache_dir: Path | None = None) -> list[Rule]:
+    """Parse and compile one rule file; any problem is a :class:`RuleError` naming it.
+
+    With ``cache_dir``, the parsed document is remembered there under a hash of the
+    file's bytes, and a run whose rule files are all remembered never loads PyYAML:
+    importing it is a sixth of the start-up of a one-file check (a pre-commit hook).
+    """
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(source, f"cannot read rule file: {exc}") from exc
+    if cache_dir is None:
+        return parse_rule_document(_parse_yaml(text, source), source)
+    from .cache import recall_document, remember_document
+
+    document = recall_document(cache_dir, data)
+    if document is None:
+        document = _parse_yaml(text, source)
+        remember_document(cache_dir, data, document)
+    return parse_rule_document(document, source)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    # libyaml's safe loader when PyYAML was built with it: ten times faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(text, Loader=_LOADER)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise RuleError(source, f"invalid YAML: {exc}") from exc
-    return parse_rule_document(document, source)
 
 
 def parse_rule_document(document: Any, source: str) -> list[Rule]:
