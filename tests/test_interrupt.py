@@ -11,7 +11,7 @@ import pytest
 
 from conftest import EXPECTED, SEEDS, script, seed_copies
 
-COPIES = 400  # 2,000 files: long enough a run to interrupt in the middle
+COPIES = 1000  # 5,000 files: long enough a run to interrupt in the middle
 
 
 def big_corpus(folder: Path) -> dict[Path, tuple[bytes, bytes]]:
