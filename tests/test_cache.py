@@ -112,6 +112,13 @@ def test_no_cache_and_cache_dir(corpus: Path, tmp_path: Path) -> None:
     assert (tmp_path / "from-config" / FINDINGS).exists()
 
 
+def test_a_relative_cache_dir_is_read_back(corpus: Path, tmp_path: Path) -> None:
+    first = invoke("--check", "--cache-dir", "relative", "corpus")
+    second = invoke("--check", "--cache-dir", "relative", "corpus")
+    assert first == second
+    assert entries(tmp_path / "relative")
+
+
 def test_out_dir_and_diff_runs_use_no_cache(corpus: Path, tmp_path: Path) -> None:
     invoke("corpus", "-o", "out")
     invoke("--diff", "corpus")

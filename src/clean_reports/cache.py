@@ -228,7 +228,7 @@ def _open_for_reading(path: Path) -> sqlite3.Connection | None:
     import sqlite3
 
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
         meta = connection.execute("SELECT version FROM meta").fetchone()
     except sqlite3.Error:
         return None
