@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -59,3 +60,23 @@ def test_remove_if_present(tmp_path: Path) -> None:
     path.write_text("x")
     remove_if_present(path)
     assert not path.exists()
+
+
+@pytest.mark.parametrize("name", ["bare.txt", Path("bare.txt"), Path("sub/bare.txt")])
+def test_a_relative_path_is_written_where_it_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str | Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path: str, *args: int) -> int:
+        opened.append(path)
+        return real_open(path, *args)
+
+    monkeypatch.setattr(os, "open", spy)
+    atomic_write(name, b"data")
+    assert (tmp_path / name).read_bytes() == b"data"
+    (temp,) = opened  # the temporary file sits beside the target, not at the root
+    assert Path(temp).resolve().parent == (tmp_path / name).parent
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted({"bare.txt", *Path(name).parts})

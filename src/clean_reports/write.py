@@ -42,10 +42,11 @@ def atomic_write(
     """
     target = os.fspath(path)
     folder, name = os.path.split(target)
+    folder = folder or "."
     temp = f"{folder}/.{name}{TEMP_MARK}{os.getpid()}-{next(_counter)}{TEMP_SUFFIX}"
     try:
         if keep_mode_of is None and folder not in _made_folders:
-            os.makedirs(folder or ".", exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             _made_folders.add(folder)
         mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666
         handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
