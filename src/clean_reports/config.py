@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -41,11 +40,10 @@ DEFAULT_EXCLUDE = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Every setting a run reads, after config file and command line were merged."""
 
-    root: Path = field(default_factory=Path.cwd)
+    root: Path = Path()  # the current folder
     config_file: Path | None = None
     rules: tuple[Path, ...] = ()
     packs: tuple[str, ...] = ()

@@ -21,7 +21,6 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import regex
@@ -52,8 +51,7 @@ class Line(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """One finding: a rule matched ``text`` at original offsets ``[start, end)``.
 
     Positions are 1-based lines and columns counted in characters; ``end_column`` is the
@@ -75,8 +73,7 @@ class Match:
     row: int | None = None
 
 
-@dataclass(frozen=True)
-class CleanResult:
+class CleanResult(NamedTuple):
     """The clean text, the findings, and the original ranges that were cut to produce it.
 
     ``dropped_lines`` and ``edited_lines`` are the indices (0-based, in the original) of

@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -65,8 +65,7 @@ _PLAUSIBLE = regex.compile(
 )
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     """A file's text and what is needed to write it back as it was.
 
     ``encoding`` is a Python codec name (``utf-8``, ``gb18030``, ``utf-16-le``…) and

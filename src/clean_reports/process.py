@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import regex
 
@@ -24,8 +24,7 @@ from .tables import is_table, open_table
 _BLANK = regex.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class FileOptions:
+class FileOptions(NamedTuple):
     """How each file is decoded, guarded and encoded.
 
     ``max_removal`` is the largest share (0–1) of a file's non-blank characters the rules
@@ -54,8 +53,7 @@ class Mode(enum.Enum):
     IN_PLACE = "in-place"
 
 
-@dataclass(frozen=True)
-class CleanedBytes:
+class CleanedBytes(NamedTuple):
     """A file's bytes, decoded and cleaned: the result plus both ways to encode it."""
 
     data: bytes
@@ -105,8 +103,7 @@ def check_removal(text: str, result: CleanResult, limit: float) -> None:
         raise RemovalGuard(share, limit)
 
 
-@dataclass(frozen=True)
-class Processed:
+class Processed(NamedTuple):
     """What became of one file's bytes.
 
     ``output`` is what to write (the UTF-8 clean copy in out-dir mode, the original
@@ -234,7 +231,7 @@ def _process_table(
                         diffs.append(unified_diff(text, result, f"{label}#{row}"))
         except FileFailure as failure:
             raise FileFailure(failure.stage, f"record {row}: {failure.reason}") from None
-        matches.extend(replace(match, row=row) for match in found)
+        matches.extend(match._replace(row=row) for match in found)
         around.extend(contexts(text, found, file_options.context))
     output = None
     if filter_output or mode is Mode.OUT_DIR or (mode is Mode.IN_PLACE and changes):

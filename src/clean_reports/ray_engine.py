@@ -22,7 +22,6 @@ import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +82,7 @@ def _prepare(task: Task, options: RunOptions, jobs: _Jobs) -> Task | FileResult:
         return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
     key = _task_key(task)
     target = Path(os.path.abspath(task.target)) if task.target is not None else None  # noqa: PTH100
-    jobs.setdefault(key, []).append((replace(task, path=Path(key), target=target), before))
+    jobs.setdefault(key, []).append((task._replace(path=Path(key), target=target), before))
     return task
 
 
@@ -224,7 +223,7 @@ def _merge(
             expected.popleft()
             result = waiting.popleft()
             if result.output is not None:  # as the driver names it: the workers' is absolute
-                result = replace(result, output=str(head.target))
+                result = result._replace(output=str(head.target))
             yield result
 
     for path, result in finished:

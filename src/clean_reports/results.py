@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .core import Match
 
@@ -19,8 +20,7 @@ class Status(enum.StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """One input file after the run; ``path`` is as the user named it (argument + walk)."""
 
     path: str

@@ -12,9 +12,8 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -36,16 +35,14 @@ class Removal(enum.Enum):
     LINE = "line"
 
 
-@dataclass(frozen=True)
-class CleanExample:
+class CleanExample(NamedTuple):
     """A text and the exact result of cleaning it with its rule alone."""
 
     text: str
     expect: str
 
 
-@dataclass(frozen=True)
-class Examples:
+class Examples(NamedTuple):
     """What a rule promises: texts it must match, look-alikes it must keep, exact results."""
 
     match: tuple[str, ...] = ()
@@ -53,13 +50,12 @@ class Examples:
     clean: tuple[CleanExample, ...] = ()
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One compiled rule. ``source`` is the file it came from, for messages."""
 
     id: str
     description: str
-    pattern: regex.Pattern[str] = field(repr=False)
+    pattern: regex.Pattern[str]
     remove: Removal
     source: str
     examples: Examples = Examples()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from .cache import Cache
 from .decode import decode
@@ -30,8 +30,7 @@ DEFAULT_MAX_SIZE = 50_000_000
 SERIAL_FILES = 64
 
 
-@dataclass(frozen=True)
-class Engine:
+class Engine(NamedTuple):
     """Where the per-file work runs: ``local`` (``jobs`` processes here) or ``ray``.
 
     ``address`` is the Ray cluster to join (``None``: start a local Ray instance with
@@ -43,8 +42,7 @@ class Engine:
     cpus: int | None = None
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """Everything a run needs to know, already validated by the command line.
 
     ``jobs`` is the number of worker processes (1: everything in this process).
@@ -54,28 +52,23 @@ class RunOptions:
     selector: RuleSelector
     mode: Mode
     out_dir: Path | None = None
-    walk: WalkOptions = field(default_factory=WalkOptions)
-    file_options: FileOptions = field(default_factory=FileOptions)
+    walk: WalkOptions = WalkOptions()
+    file_options: FileOptions = FileOptions()
     max_size: int = DEFAULT_MAX_SIZE
     jobs: int = 1
-    engine: Engine = field(default_factory=Engine)
+    engine: Engine = Engine()
     uris: tuple[str, ...] = ()  # inputs on object storage (the Ray engine reads them)
     cache: Cache | None = None  # findings of earlier runs (--check and --in-place)
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """One file to process, after the checks only the whole run can make."""
 
     path: Path
     relative: PurePosixPath
     target: Path | None
-    name: str = ""  # how the file is shown: the argument joined with the walk
+    name: str  # how the file is shown: the argument joined with the walk
     remote: RemoteFile | None = None  # set for a file on object storage; path is its key
-
-    def __post_init__(self) -> None:
-        if not self.name:
-            object.__setattr__(self, "name", str(self.path))
 
 
 def run(
@@ -127,7 +120,7 @@ def _walk_options(options: RunOptions) -> WalkOptions:
         return options.walk
     assert options.out_dir is not None
     _check_out_dir(options)
-    return replace(options.walk, skip=(*options.walk.skip, options.out_dir))
+    return options.walk._replace(skip=(*options.walk.skip, options.out_dir))
 
 
 def count_inputs(options: RunOptions) -> tuple[int, int]:
@@ -197,7 +190,7 @@ def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[T
         if isinstance(source, RemoteFile):
             yield Task(Path(source.path), source.relative, target, source.uri, source)
         else:
-            yield Task(source.path, source.relative, target)
+            yield Task(source.path, source.relative, target, str(source.path))
 
 
 def _sources(
@@ -255,7 +248,7 @@ def _run_task(task: Task, options: RunOptions) -> FileResult:
     # A file with findings is remembered for --check; --in-place must still clean it.
     if hit is not None and (options.mode is Mode.CHECK or not hit.matches):
         return hit
-    return replace(handle(task, data, before, options), cache_key=key)
+    return handle(task, data, before, options)._replace(cache_key=key)
 
 
 def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions) -> FileResult:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError, FileFailure
 from .patterns import Patterns
@@ -27,8 +26,7 @@ def is_uri(value: str) -> bool:
     return bool(_URI.match(value))
 
 
-@dataclass(frozen=True)
-class RemoteFile:
+class RemoteFile(NamedTuple):
     """One file on object storage: where its filesystem has it, and how it is shown."""
 
     filesystem: Any

@@ -25,8 +25,8 @@ import functools
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import regex
 
@@ -36,8 +36,7 @@ _HORIZONTAL = regex.compile(r"[\p{Cf}\p{Zs}\t]")
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]()|#-&~")
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """``text`` as rules see it, and the map back to the original.
 
     The view is a sequence of segments, each starting at view index ``view_starts[k]``
@@ -50,9 +49,9 @@ class View:
     """
 
     text: str
-    view_starts: list[int] = field(default_factory=list)
-    origin_starts: list[int] = field(default_factory=list)
-    break_lengths: list[int] = field(default_factory=list)
+    view_starts: Sequence[int] = ()
+    origin_starts: Sequence[int] = ()
+    break_lengths: Sequence[int] = ()
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty view span back to the original text."""
@@ -87,14 +86,16 @@ def normalized_view(original: str) -> View:
 
 def _build(original: str, dropped: regex.Pattern[str], *, normalise: bool) -> View:
     pieces: list[str] = []
-    view = View("")
+    view_starts: list[int] = []
+    origin_starts: list[int] = []
+    break_lengths: list[int] = []
     at_view = position = 0
 
     def segment(origin: int, length: int, break_length: int) -> None:
         nonlocal at_view
-        view.view_starts.append(at_view)
-        view.origin_starts.append(origin)
-        view.break_lengths.append(break_length)
+        view_starts.append(at_view)
+        origin_starts.append(origin)
+        break_lengths.append(break_length)
         at_view += length
 
     for found in dropped.finditer(original):
@@ -115,7 +116,7 @@ def _build(original: str, dropped: regex.Pattern[str], *, normalise: bool) -> Vi
         text = "".join(pieces)
     if normalise:
         text = to_simplified(compatibility_forms(text))
-    return View(text, view.view_starts, view.origin_starts, view.break_lengths)
+    return View(text, view_starts, origin_starts, break_lengths)
 
 
 _FULL_WIDTH = tuple((chr(code), chr(code - 0xFEE0)) for code in range(0xFF01, 0xFF5F))

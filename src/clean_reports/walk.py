@@ -14,9 +14,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .config import DEFAULT_EXCLUDE, find_repo_root
 from .patterns import Patterns
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
 DEFAULT_INCLUDE = ("*.txt",)
 
 
-@dataclass(frozen=True)
-class _Folder:
+class _Folder(NamedTuple):
     """A folder being walked, with its paths relative to everything patterns are anchored at.
 
     ``relative`` is from the walk root, ``anchor`` from the project root, and each
@@ -58,8 +56,7 @@ class _Folder:
         return _Folder(self.path, self.real, self.relative, self.anchor, self.ignores + extra)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One input file.
 
     ``path`` is how to open it (and how to show it: the argument joined with the walk);
@@ -72,13 +69,12 @@ class Source:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class WalkOptions:
+class WalkOptions(NamedTuple):
     """How to filter: include and exclude patterns, .gitignore, and folders to skip."""
 
     include: Sequence[str] = ()
     exclude: Sequence[str] = DEFAULT_EXCLUDE
-    root: Path = field(default_factory=Path.cwd)
+    root: Path = Path()  # the current folder
     gitignore: bool = True
     force_exclude: bool = False
     skip: Sequence[Path] = ()
