@@ -138,11 +138,11 @@ def test_unreadable_or_old_caches_start_afresh(corpus: Path) -> None:
     folder = corpus.parent / CACHE_DIR
     folder.mkdir()
     (folder / DATABASE).write_bytes(b"not a database")
-    assert invoke("--check", "corpus") == expected  # unreadable: checked, not remembered
-    (folder / DATABASE).unlink()
+    assert invoke("--check", "corpus") == expected  # unreadable: checked, then replaced
+    assert len(entries(folder)) == len(SEED_NAMES)
     assert invoke("--check", "corpus") == expected
     with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
-        assert db.execute("SELECT version, run FROM meta").fetchone() == (__version__, 1)
+        assert db.execute("SELECT version, run FROM meta").fetchone() == (__version__, 2)
         db.execute("UPDATE meta SET version = '0.0.0-old'")
     key = next(iter(entries(folder)))
     assert Cache(folder).get(key, (), "x", 0) is None  # another version's: not read

@@ -33,6 +33,7 @@ from .write import atomic_write
 
 if TYPE_CHECKING:
     import sqlite3
+    from hashlib import blake2b
 
 CACHE_DIR = ".clean-reports-cache"
 KEEP_RUNS = 20
@@ -90,9 +91,7 @@ class Cache:
             ]  # fmt: skip
             text = json.dumps([__version__, self.salt, described], ensure_ascii=False)
             fingerprint = self._fingerprints[ids] = text.encode()
-        import hashlib  # here, not at start-up: runs without a cache never need it
-
-        digest = hashlib.blake2b(data, digest_size=20, key=b"t" if table else b"")
+        digest = _blake2b(data, digest_size=20, key=b"t" if table else b"")
         digest.update(fingerprint)
         return digest.hexdigest()
 
@@ -140,13 +139,20 @@ class Cache:
     def save(self) -> bool:
         """Store what this run found, mark what it hit as used, and drop the entries no
         run used in the last :data:`KEEP_RUNS` runs. A cache that cannot be written
-        costs only time: False, and the run carries on."""
+        costs only time: False, and the run carries on. A file that is not a database
+        (any more) is replaced by one holding this run's findings."""
         if not self.new and not self.used:
             return True
         import sqlite3
 
         try:
-            self._save()
+            try:
+                self._save()
+            except sqlite3.OperationalError:  # locked, read-only, full: not the file's fault
+                raise
+            except sqlite3.DatabaseError:
+                (self.folder / DATABASE).unlink()
+                self._save()
         except (OSError, sqlite3.Error):
             return False
         return True
@@ -157,6 +163,10 @@ class Cache:
         prepare(self.folder)
         connection = sqlite3.connect(self.folder / DATABASE, timeout=30)
         try:
+            # No waiting for the disk at each commit: a cache is worth only time. SQLite's
+            # journal still makes a write all or nothing if the process dies; only a crash
+            # of the machine can leave a file that is not a database, replaced above.
+            connection.execute("PRAGMA synchronous = OFF")
             with connection:
                 for statement in _SCHEMA:
                     connection.execute(statement)
@@ -215,9 +225,18 @@ def remember_document(folder: Path, data: bytes, document: Any) -> None:
 
 
 def _document_name(data: bytes) -> str:
-    import hashlib
+    return _blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
 
-    return hashlib.blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
+
+def _blake2b(data: bytes, *, digest_size: int, key: bytes) -> blake2b:
+    """``hashlib.blake2b``, which is CPython's ``_blake2`` module. Imported from there:
+    importing ``hashlib`` also loads OpenSSL for the hashes it names, a few milliseconds
+    of a one-file check for a hash this module never uses."""
+    try:
+        from _blake2 import blake2b as new
+    except ImportError:  # another Python
+        from hashlib import blake2b as new
+    return new(data, digest_size=digest_size, key=key)
 
 
 def _open_for_reading(path: Path) -> sqlite3.Connection | None:
