@@ -14,7 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports import __version__, rules
-from clean_reports.cache import CACHE_DIR, DATABASE, KEEP_RUNS, RULE_DOCUMENTS, Cache
+from clean_reports.cache import (
+    CACHE_DIR,
+    DATABASE,
+    KEEP_RUNS,
+    OLD_DATABASES,
+    RULE_DOCUMENTS,
+    Cache,
+)
 from clean_reports.cli import cli
 from clean_reports.rules import load_rules
 
@@ -38,7 +45,11 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def entries(folder: Path) -> dict[str, tuple[int, str]]:
     """The cache's rows: key -> (the run that last used it, the remembered result)."""
     with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db:
-        rows = db.execute("SELECT key, last_run, payload FROM findings").fetchall()
+        rows = db.execute(
+            "SELECT key, last_run, payload FROM findings JOIN usage USING (key)"
+        ).fetchall()
+        assert len(rows) == db.execute("SELECT count(*) FROM findings").fetchone()[0]
+        assert len(rows) == db.execute("SELECT count(*) FROM usage").fetchone()[0]
     return {key: (run, payload) for key, run, payload in rows}
 
 
@@ -148,6 +159,17 @@ def test_unreadable_or_old_caches_start_afresh(corpus: Path) -> None:
     assert Cache(folder).get(key, (), "x", 0) is None  # another version's: not read
     assert invoke("--check", "corpus") == expected
     assert len(entries(folder)) == len(SEED_NAMES)  # rewritten by this version
+
+
+def test_a_cache_of_an_earlier_layout_is_deleted_when_a_run_saves(corpus: Path) -> None:
+    folder = corpus.parent / CACHE_DIR
+    folder.mkdir()
+    for old in OLD_DATABASES:
+        (folder / old).write_bytes(b"an earlier layout")
+    expected = invoke("--check", "--no-cache", "corpus")
+    assert invoke("--check", "corpus") == expected
+    assert not any((folder / old).exists() for old in OLD_DATABASES)
+    assert len(entries(folder)) == len(SEED_NAMES)
 
 
 def test_entries_unused_for_many_runs_are_dropped(tmp_path: Path) -> None:

@@ -12,11 +12,16 @@ failed is tried again.
 The entries live in an SQLite database (Python's own ``sqlite3``): a run that checks one
 file (a pre-commit hook) looks up one row instead of loading the cache of the whole
 corpus, and worker processes each read it through their own connection. Entries that
-no run has used in the last :data:`KEEP_RUNS` runs are dropped when a run saves.
+no run has used in the last :data:`KEEP_RUNS` runs are dropped when a run saves. When
+an entry was last used is kept apart from what it holds, with an index: marking the
+hits of a run rewrites a small table, not every remembered finding, and finding the
+entries to drop reads that index, not the whole cache (a one-file run beside the
+cache of a large corpus).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Sequence
@@ -37,7 +42,8 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".clean-reports-cache"
 KEEP_RUNS = 20
-DATABASE = "findings-v1.sqlite"
+DATABASE = "findings-v2.sqlite"
+OLD_DATABASES = ("findings-v1.sqlite",)  # earlier layouts, deleted when a run saves
 RULE_DOCUMENTS = "rules-v1"  # parsed rule files, one JSON file each
 KEEP_DOCUMENTS = 100
 # What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
@@ -48,8 +54,10 @@ _CACHEDIR_TAG = (
 )
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL, run INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS findings "
-    "(key TEXT PRIMARY KEY, last_run INTEGER NOT NULL, payload TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, payload TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS usage "
+    "(key TEXT PRIMARY KEY, last_run INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS usage_by_run ON usage (last_run)",
 )
 
 
@@ -172,23 +180,33 @@ class Cache:
                     connection.execute(statement)
                 meta = connection.execute("SELECT version, run FROM meta").fetchone()
                 if meta is None or meta[0] != __version__:
-                    connection.execute("DELETE FROM meta")
-                    connection.execute("DELETE FROM findings")
+                    for table in ("meta", "findings", "usage"):
+                        connection.execute(f"DELETE FROM {table}")
                     meta = (__version__, 0)
                 run = meta[1] + 1
                 connection.execute("DELETE FROM meta")
                 connection.execute("INSERT INTO meta VALUES (?, ?)", (__version__, run))
                 connection.executemany(
-                    "UPDATE findings SET last_run = ? WHERE key = ?",
+                    "UPDATE usage SET last_run = ? WHERE key = ?",
                     ((run, key) for key in self.used),
                 )
                 connection.executemany(
-                    "INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
-                    ((key, run, payload) for key, payload in self.new.items()),
+                    "INSERT OR REPLACE INTO findings VALUES (?, ?)", self.new.items()
                 )
-                connection.execute("DELETE FROM findings WHERE last_run <= ?", (run - KEEP_RUNS,))
+                connection.executemany(
+                    "INSERT OR REPLACE INTO usage VALUES (?, ?)",
+                    ((key, run) for key in self.new),
+                )
+                stale = "SELECT key FROM usage WHERE last_run <= ?"
+                connection.execute(
+                    f"DELETE FROM findings WHERE key IN ({stale})", (run - KEEP_RUNS,)
+                )
+                connection.execute("DELETE FROM usage WHERE last_run <= ?", (run - KEEP_RUNS,))
         finally:
             connection.close()
+        for old in OLD_DATABASES:
+            with contextlib.suppress(OSError):
+                (self.folder / old).unlink()
 
 
 def prepare(folder: Path) -> None:
