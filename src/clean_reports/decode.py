@@ -50,7 +50,6 @@ CANDIDATES = (
     "cp1252", "iso-8859-1", "utf-8",
 )  # fmt: skip
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
-_HAN = re.compile("[\u4e00-\u9fff]+")
 CHINESE_SAMPLE = 512
 # Share of the commonest characters (_common_han) among the Han characters of a
 # GB18030 reading for it to be taken without chardet;
@@ -59,10 +58,6 @@ COMMON_SHARE = 0.5
 MIN_HAN = 20
 # chardet answers this, unchecked, when nothing fits; strict UTF-8 has already failed here.
 _NO_VERDICT = "utf-8"
-# What a report in UTF-16 is made of: CJK, Latin, digits, punctuation, line breaks.
-_PLAUSIBLE = regex.compile(
-    r"[\p{Han}\p{Latin}\p{Nd}\p{P}\p{Zs}\r\n\t\u3000-\u303f\uff00-\uffef\u2010-\u2027]"
-)
 
 
 class Decoded(NamedTuple):
@@ -109,7 +104,7 @@ def _chinese(data: bytes) -> Decoded | None:
         return None
     sample = text[:CHINESE_SAMPLE]
     # Counted as what deleting them takes away: no object per character.
-    han = len(sample) - len(_HAN.sub("", sample))
+    han = len(sample) - len(_han().sub("", sample))
     common = len(sample) - len(_common_han().sub("", sample))
     if han < MIN_HAN or common < COMMON_SHARE * han:
         return None
@@ -134,7 +129,7 @@ def _utf16_without_bom(data: bytes) -> Decoded:
                 continue
             # Reports have line breaks; a few bytes of binary can look like anything.
             has_lines = "\n" in text or "\r" in text
-            if has_lines and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
+            if has_lines and len(_plausible().findall(text)) >= 0.95 * len(text):
                 readings.append(Decoded(text, name))
     if len(readings) == 1:
         return readings[0]
@@ -142,6 +137,23 @@ def _utf16_without_bom(data: bytes) -> Decoded:
         raise FileFailure("decode", "UTF-16 without a BOM, but either byte order reads as text")
     raise FileFailure(
         "decode", "binary file: it holds NUL bytes and is not UTF-16 text (not decoded)"
+    )
+
+
+# The patterns below are compiled on first use: UTF-8 corpora never need them, and
+# compiling them is a part of every start-up that needs none.
+
+
+@functools.cache
+def _han() -> re.Pattern[str]:
+    return re.compile("[\u4e00-\u9fff]+")
+
+
+@functools.cache
+def _plausible() -> regex.Pattern[str]:
+    """What a report in UTF-16 is made of: CJK, Latin, digits, punctuation, line breaks."""
+    return regex.compile(
+        r"[\p{Han}\p{Latin}\p{Nd}\p{P}\p{Zs}\r\n\t\u3000-\u303f\uff00-\uffef\u2010-\u2027]"
     )
 
 
