@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,7 +18,7 @@ from clean_reports import __version__, rules
 from clean_reports.cache import (
     CACHE_DIR,
     DATABASE,
-    KEEP_RUNS,
+    KEEP_SECONDS,
     OLD_DATABASES,
     RULE_DOCUMENTS,
     Cache,
@@ -46,11 +47,18 @@ def entries(folder: Path) -> dict[str, tuple[int, str]]:
     """The cache's rows: key -> (the run that last used it, the remembered result)."""
     with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db:
         rows = db.execute(
-            "SELECT key, last_run, payload FROM findings JOIN usage USING (key)"
+            "SELECT key, last_used, payload FROM findings JOIN usage USING (key)"
         ).fetchall()
         assert len(rows) == db.execute("SELECT count(*) FROM findings").fetchone()[0]
         assert len(rows) == db.execute("SELECT count(*) FROM usage").fetchone()[0]
-    return {key: (run, payload) for key, run, payload in rows}
+    return {key: (used, payload) for key, used, payload in rows}
+
+
+def age(folder: Path, key: str, seconds: int) -> None:
+    """Make the entry ``key`` look last used ``seconds`` ago."""
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
+        then = int(time.time()) - seconds
+        db.execute("UPDATE usage SET last_used = ? WHERE key = ?", (then, key))
 
 
 def test_a_second_check_gives_the_same_report_from_the_cache(corpus: Path) -> None:
@@ -153,7 +161,7 @@ def test_unreadable_or_old_caches_start_afresh(corpus: Path) -> None:
     assert len(entries(folder)) == len(SEED_NAMES)
     assert invoke("--check", "corpus") == expected
     with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
-        assert db.execute("SELECT version, run FROM meta").fetchone() == (__version__, 2)
+        assert db.execute("SELECT version FROM meta").fetchone() == (__version__,)
         db.execute("UPDATE meta SET version = '0.0.0-old'")
     key = next(iter(entries(folder)))
     assert Cache(folder).get(key, (), "x", 0) is None  # another version's: not read
@@ -172,25 +180,29 @@ def test_a_cache_of_an_earlier_layout_is_deleted_when_a_run_saves(corpus: Path) 
     assert len(entries(folder)) == len(SEED_NAMES)
 
 
-def test_entries_unused_for_many_runs_are_dropped(tmp_path: Path) -> None:
+def test_entries_unused_for_thirty_days_are_dropped(tmp_path: Path) -> None:
+    """By time, not by runs: many small runs (a pre-commit hook's) drop nothing recent."""
     from clean_reports.results import FileResult, Status
 
     cache = Cache(tmp_path)
-    cache.record(FileResult("old.txt", Status.UNCHANGED, encoding="utf-8", cache_key="old"))
+    for key in ("stale", "hit", "recent"):
+        cache.record(FileResult(f"{key}.txt", Status.UNCHANGED, encoding="utf-8", cache_key=key))
     assert cache.save()
-    assert Cache(tmp_path).get("old", (), "old.txt", 0) is not None
-    for run in range(KEEP_RUNS):
+    for run in range(30):
         cache = Cache(tmp_path)
-        cache.record(FileResult(f"{run}.txt", Status.UNCHANGED, cache_key=f"new{run}"))
-        if run == 0:  # a hit keeps an entry alive
-            cache.record(FileResult("new0.txt", Status.UNCHANGED, cache_key="old", hit=True))
+        cache.record(FileResult(f"{run}.txt", Status.UNCHANGED, cache_key=f"small{run}"))
         assert cache.save()
-    assert entries(tmp_path)["old"][0] == 2
+    assert {"stale", "hit", "recent"} <= set(entries(tmp_path))
+    age(tmp_path, "stale", KEEP_SECONDS + 60)
+    age(tmp_path, "hit", KEEP_SECONDS + 60)
+    age(tmp_path, "recent", KEEP_SECONDS - 3600)
     cache = Cache(tmp_path)
-    cache.record(FileResult("last.txt", Status.UNCHANGED, cache_key="last"))
+    cache.record(FileResult("hit.txt", Status.UNCHANGED, cache_key="hit", hit=True))
     assert cache.save()
-    assert "old" not in entries(tmp_path)
-    assert {"last", f"new{KEEP_RUNS - 1}"} <= set(entries(tmp_path))
+    kept = entries(tmp_path)
+    assert "stale" not in kept
+    assert {"hit", "recent", "small0"} <= set(kept)  # a hit is a use: kept
+    assert kept["hit"][0] >= int(time.time()) - 60
 
 
 def test_a_cache_that_cannot_be_written_costs_only_time(corpus: Path, tmp_path: Path) -> None:

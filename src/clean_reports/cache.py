@@ -12,7 +12,9 @@ failed is tried again.
 The entries live in an SQLite database (Python's own ``sqlite3``): a run that checks one
 file (a pre-commit hook) looks up one row instead of loading the cache of the whole
 corpus, and worker processes each read it through their own connection. Entries that
-no run has used in the last :data:`KEEP_RUNS` runs are dropped when a run saves. When
+no run has used for :data:`KEEP_SECONDS` (30 days, as ruff keeps its entries) are
+dropped when a run saves: by time, not by a count of runs, so that the many small runs
+of a pre-commit hook do not push out what a full check of the corpus remembered. When
 an entry was last used is kept apart from what it holds, with an index: marking the
 hits of a run rewrites a small table, not every remembered finding, and finding the
 entries to drop reads that index, not the whole cache (a one-file run beside the
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +44,10 @@ if TYPE_CHECKING:
     from hashlib import blake2b
 
 CACHE_DIR = ".clean-reports-cache"
-KEEP_RUNS = 20
-DATABASE = "findings-v2.sqlite"
-OLD_DATABASES = ("findings-v1.sqlite",)  # earlier layouts, deleted when a run saves
+KEEP_SECONDS = 30 * 24 * 3600
+DATABASE = "findings-v3.sqlite"
+# Earlier layouts, deleted when a run saves.
+OLD_DATABASES = ("findings-v1.sqlite", "findings-v2.sqlite")
 RULE_DOCUMENTS = "rules-v1"  # parsed rule files, one JSON file each
 KEEP_DOCUMENTS = 100
 # What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
@@ -53,11 +57,11 @@ _CACHEDIR_TAG = (
     "# This file is a cache directory tag created by clean-reports.\n"
 )
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL, run INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, payload TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS usage "
-    "(key TEXT PRIMARY KEY, last_run INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS usage_by_run ON usage (last_run)",
+    "(key TEXT PRIMARY KEY, last_used INTEGER NOT NULL) WITHOUT ROWID",  # Unix seconds
+    "CREATE INDEX IF NOT EXISTS usage_by_time ON usage (last_used)",
 )
 
 
@@ -146,7 +150,7 @@ class Cache:
 
     def save(self) -> bool:
         """Store what this run found, mark what it hit as used, and drop the entries no
-        run used in the last :data:`KEEP_RUNS` runs. A cache that cannot be written
+        run used for :data:`KEEP_SECONDS`. A cache that cannot be written
         costs only time: False, and the run carries on. A file that is not a database
         (any more) is replaced by one holding this run's findings."""
         if not self.new and not self.used:
@@ -178,30 +182,28 @@ class Cache:
             with connection:
                 for statement in _SCHEMA:
                     connection.execute(statement)
-                meta = connection.execute("SELECT version, run FROM meta").fetchone()
+                meta = connection.execute("SELECT version FROM meta").fetchone()
                 if meta is None or meta[0] != __version__:
                     for table in ("meta", "findings", "usage"):
                         connection.execute(f"DELETE FROM {table}")
-                    meta = (__version__, 0)
-                run = meta[1] + 1
-                connection.execute("DELETE FROM meta")
-                connection.execute("INSERT INTO meta VALUES (?, ?)", (__version__, run))
+                    connection.execute("INSERT INTO meta VALUES (?)", (__version__,))
+                now = int(time.time())
                 connection.executemany(
-                    "UPDATE usage SET last_run = ? WHERE key = ?",
-                    ((run, key) for key in self.used),
+                    "UPDATE usage SET last_used = ? WHERE key = ?",
+                    ((now, key) for key in self.used),
                 )
                 connection.executemany(
                     "INSERT OR REPLACE INTO findings VALUES (?, ?)", self.new.items()
                 )
                 connection.executemany(
                     "INSERT OR REPLACE INTO usage VALUES (?, ?)",
-                    ((key, run) for key in self.new),
+                    ((key, now) for key in self.new),
                 )
-                stale = "SELECT key FROM usage WHERE last_run <= ?"
+                stale = "SELECT key FROM usage WHERE last_used < ?"
                 connection.execute(
-                    f"DELETE FROM findings WHERE key IN ({stale})", (run - KEEP_RUNS,)
+                    f"DELETE FROM findings WHERE key IN ({stale})", (now - KEEP_SECONDS,)
                 )
-                connection.execute("DELETE FROM usage WHERE last_run <= ?", (run - KEEP_RUNS,))
+                connection.execute("DELETE FROM usage WHERE last_used < ?", (now - KEEP_SECONDS,))
         finally:
             connection.close()
         for old in OLD_DATABASES:
