@@ -41,6 +41,10 @@ from .write import atomic_write
 
 if TYPE_CHECKING:
     import sqlite3
+
+try:  # what hashlib.blake2b is; importing hashlib would also load OpenSSL for nothing
+    from _blake2 import blake2b
+except ImportError:  # another Python
     from hashlib import blake2b
 
 CACHE_DIR = ".clean-reports-cache"
@@ -103,7 +107,7 @@ class Cache:
             ]  # fmt: skip
             text = json.dumps([__version__, self.salt, described], ensure_ascii=False)
             fingerprint = self._fingerprints[ids] = text.encode()
-        digest = _blake2b(data, digest_size=20, key=b"t" if table else b"")
+        digest = blake2b(data, digest_size=20, key=b"t" if table else b"")
         digest.update(fingerprint)
         return digest.hexdigest()
 
@@ -245,18 +249,7 @@ def remember_document(folder: Path, data: bytes, document: Any) -> None:
 
 
 def _document_name(data: bytes) -> str:
-    return _blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
-
-
-def _blake2b(data: bytes, *, digest_size: int, key: bytes) -> blake2b:
-    """``hashlib.blake2b``, which is CPython's ``_blake2`` module. Imported from there:
-    importing ``hashlib`` also loads OpenSSL for the hashes it names, a few milliseconds
-    of a one-file check for a hash this module never uses."""
-    try:
-        from _blake2 import blake2b as new
-    except ImportError:  # another Python
-        from hashlib import blake2b as new
-    return new(data, digest_size=digest_size, key=key)
+    return blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
 
 
 def _open_for_reading(path: Path) -> sqlite3.Connection | None:

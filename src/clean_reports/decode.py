@@ -163,7 +163,7 @@ def _common_han() -> re.Pattern[str]:
 
     They make up three quarters or more of the Han characters of any report; text of
     another language whose bytes read as GB18030 (Big5, EUC-KR, Shift-JIS) decodes to
-    rare ones. Compiled on first use: UTF-8 corpora never need it.
+    rare ones.
     """
     return re.compile(
         "["

@@ -151,11 +151,9 @@ def _nfkc_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for code in range(0x10000):
         char = chr(code)
-        if 0xD800 <= code < 0xE000:
-            continue
-        normal = unicodedata.normalize("NFKC", char)
-        if normal != char and len(normal) == 1:
-            table[code] = normal
+        plain = _plain_form(char)
+        if plain != char:
+            table[code] = plain
     return table
 
 

@@ -1,9 +1,9 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of either.
 
 Data goes to a temporary file in the destination folder (same file system, so the
-final rename is atomic), is flushed to disk, and replaces the destination with
-``Path.replace``. If anything fails or the run is interrupted, the temporary file is
-removed and the destination is as it was.
+final rename is atomic), is flushed to disk when it must survive a power cut, and
+replaces the destination with ``os.replace``. If anything fails or the run is
+interrupted, the temporary file is removed and the destination is as it was.
 """
 
 from __future__ import annotations
