@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -165,11 +167,31 @@ def test_split_lines() -> None:
         # characters str.splitlines would break at are text inside a report's line
         ("a\u2028b\x85c\fd\ve\x1cf\r\ng", [("a\u2028b\x85c\fd\ve\x1cf", "\r\n"), ("g", "")]),
         ("述职报告\u3000\n", [("述职报告\u3000", "\n")]),
+        # ... also as the last character, where str.splitlines ends a piece anyway
+        ("a\x0b", [("a\x0b", "")]),
+        ("\u2029", [("\u2029", "")]),
+        ("a\n\x85", [("a", "\n"), ("\x85", "")]),
+        ("a\r\x1e\r\n", [("a", "\r"), ("\x1e", "\r\n")]),
     ],
 )
 def test_lines_break_at_lf_crlf_and_cr_only(text: str, lines: list[tuple[str, str]]) -> None:
     assert [(text[s:c], text[c:e]) for s, c, e in split_lines(text)] == lines
     assert line_texts(text) == [content + brk for content, brk in lines]
+
+
+def test_lines_are_split_at_lf_crlf_and_cr_whatever_surrounds_them() -> None:
+    """Every text of up to five characters from breaks, other break characters and text."""
+    for length in range(6):
+        for chars in itertools.product("a\r\n\x0b\x85\u2028", repeat=length):
+            text = "".join(chars)
+            ends = [i + 1 for i, c in enumerate(text) if c in "\r\n" and text[i : i + 2] != "\r\n"]
+            starts = [0, *ends]
+            if starts[-1] == len(text):
+                starts.pop()
+            expected = [text[s:e] for s, e in zip(starts, [*ends, len(text)], strict=False)]
+            assert line_texts(text) == expected, repr(text)
+            assert [text[s:e] for s, _c, e in split_lines(text)] == expected, repr(text)
+            assert all(text[s:c] == text[s:e].rstrip("\r\n") for s, c, e in split_lines(text))
 
 
 def test_spans_brought_to_the_edge_by_a_neighbour_take_their_whitespace_too() -> None:
