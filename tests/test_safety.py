@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+import regex
 from click.testing import CliRunner, Result
 
 from clean_reports.cli import cli
 from clean_reports.core import clean, find
 from clean_reports.errors import RemovalGuard, RuleTimeout
-from clean_reports.process import FileOptions, Mode, process
+from clean_reports.process import FileOptions, Mode, non_blank, process
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, make_rules, write_rule
 
@@ -70,6 +72,15 @@ def test_guard_share_is_of_non_blank_characters(shipped_rules) -> None:  # type:
         text.encode(), shipped_rules, Mode.OUT_DIR, "x", file_options=FileOptions(max_removal=0.55)
     )
     assert ok.output == "一二三四五六七八九十一二三四五六七八九十\n".encode()
+
+
+def test_non_blank_counts_what_regex_does_not_call_whitespace() -> None:
+    """The guard's count agrees with ``\\s`` for every character (Unicode versions move)."""
+    white = regex.compile(r"\s")
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
+    assert non_blank(every) == len(every) - len(white.findall(every))
+    assert non_blank("") == 0
+    assert non_blank(" 述职\u3000报告\t\x1c\r\n") == 5
 
 
 def test_check_mode_reports_whatever_the_share(tmp_path: Path) -> None:

@@ -12,8 +12,6 @@ import enum
 from collections.abc import Sequence
 from typing import NamedTuple
 
-import regex
-
 from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, content_end, find, line_start
 from .decode import Decoded, decode
 from .encode import splice, to_utf8
@@ -21,7 +19,9 @@ from .errors import FileFailure, RemovalGuard
 from .rules import Rule
 from .tables import is_table, open_table
 
-_BLANK = regex.compile(r"\s+")
+# str.split() splits at whitespace as regex's \s knows it (Unicode White_Space), and at
+# these four separators, which are not whitespace there (a test checks both).
+_SPLIT_BUT_NOT_BLANK = "\x1c\x1d\x1e\x1f"
 
 
 class FileOptions(NamedTuple):
@@ -96,11 +96,20 @@ def check_removal(text: str, result: CleanResult, limit: float) -> None:
     """Raise :class:`RemovalGuard` if ``result`` removes over ``limit`` of the non-blank text."""
     if not result.changed:
         return
-    total = len(_BLANK.sub("", text))
-    removed = sum(len(_BLANK.sub("", text[start:end])) for start, end in result.removed)
+    total = non_blank(text)
+    removed = sum(non_blank(text[start:end]) for start, end in result.removed)
     share = removed / total if total else 0.0
     if share > limit:
         raise RemovalGuard(share, limit)
+
+
+def non_blank(text: str) -> int:
+    """How many characters of ``text`` are not whitespace (``\\s``): what the guard weighs.
+
+    Splitting and joining is several times faster than a regex substitution.
+    """
+    kept = len("".join(text.split()))
+    return kept + sum(map(text.count, _SPLIT_BUT_NOT_BLANK))
 
 
 class Processed(NamedTuple):
