@@ -132,6 +132,32 @@ rules:
     assert result.text == "正文\n另有\n"
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_numbers_of_overlapping_findings(newline: str) -> None:
+    """A finding may start on a line before the one the previous finding ended on."""
+    rules = make_rules(
+        r"""
+rules:
+  - id: long
+    description: three lines
+    normalize: false
+    pattern: 甲\R乙丙\R丁
+    examples: {match: ["甲\n乙丙\n丁"]}
+  - id: later
+    description: starts inside the first
+    normalize: false
+    pattern: 丙\R丁\R戊
+    examples: {match: ["丙\n丁\n戊"]}
+"""
+    )
+    text = newline.join(["正文", "甲", "乙丙", "丁", "戊", "己"])
+    expected = [("long", 2, 1, 4, 2), ("later", 3, 2, 5, 2)]
+    for matches in (find(text, rules), clean(text, rules).matches):
+        assert [
+            (m.rule_id, m.line, m.column, m.end_line, m.end_column) for m in matches
+        ] == expected
+
+
 def test_multiline_line_rule_removes_every_line_it_touches() -> None:
     rules = make_rules(
         r"""

@@ -136,6 +136,7 @@ class _LineTable:
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._located = (0, 1)  # a line start and its number, to count on from
 
     def line_start(self, offset: int) -> int:
         return line_start(self._text, offset)
@@ -143,13 +144,23 @@ class _LineTable:
     def content_end(self, offset: int) -> int:
         return content_end(self._text, offset)
 
-    def number(self, offset: int) -> int:
-        """The 1-based number of the line holding ``offset``."""
+    def locate(self, offset: int) -> tuple[int, int]:
+        """The 1-based number of the line holding ``offset``, and where that line starts.
+
+        Without the split lines, the breaks are counted from the line located last
+        (findings come in document order), so a text is counted over about once.
+        """
+        text = self._text
+        start = line_start(text, offset)
         if "lines" in self.__dict__:
-            return self.index(offset) + 1
-        offset, text = _anchor(self._text, offset), self._text
-        crlf = text.count("\r\n", 0, offset)
-        return text.count("\n", 0, offset) + text.count("\r", 0, offset) - crlf + 1
+            return self.index(start) + 1, start
+        known, number = self._located
+        if start >= known:
+            number += _breaks(text, known, start)
+        else:
+            number -= _breaks(text, start, known)
+        self._located = (start, number)
+        return number, start
 
     @functools.cached_property
     def lines(self) -> list[Line]:
@@ -162,6 +173,13 @@ class _LineTable:
     def index(self, offset: int) -> int:
         """The index of the line holding ``offset``."""
         return bisect_right(self._starts, offset) - 1
+
+
+def _breaks(text: str, start: int, end: int) -> int:
+    """The line breaks in ``text[start:end]``, neither end inside a CRLF."""
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
 
 
 def _split_at_breaks_only(text: str, pieces: list[str]) -> bool:
@@ -309,17 +327,19 @@ def _claims(
 def _to_match(text: str, table: _LineTable, claim: _Claim) -> Match:
     start, end = claim.match_start, claim.match_end
     last = max(start, end - 1)
+    line, line_begin = table.locate(start)
+    end_line, end_begin = table.locate(last) if last > start else (line, line_begin)
     return Match(
-        rule_id=claim.rule.id,
-        description=claim.rule.description,
-        start=start,
-        end=end,
-        text=text[start:end],
-        line=table.number(start),
-        column=start - table.line_start(start) + 1,
-        end_line=table.number(last),
-        end_column=end - table.line_start(last) + 1,
-        normalized=claim.seen,
+        claim.rule.id,
+        claim.rule.description,
+        start,
+        end,
+        text[start:end],
+        line,
+        start - line_begin + 1,
+        end_line,
+        end - end_begin + 1,
+        claim.seen,
     )
 
 
@@ -348,28 +368,30 @@ def _collapse_blank_runs(
 
     A run of consecutive emptied or blank lines that holds at least one emptied line keeps
     its first untouched blank line, or nothing when it touches the start or end of the
-    file. Runs of blank lines without a removal are left alone.
+    file. Runs of blank lines without a removal are left alone, so only the lines next
+    to an emptied one are looked at.
     """
+
+    def in_run(index: int) -> bool:
+        return index in emptied or _untouched_blank(text, lines[index], edits, index)
+
     dropped: list[int] = []
     count = len(lines)
-    index = 0
-    while index < count:
-        if index not in emptied and not _untouched_blank(text, lines[index], edits, index):
-            index += 1
+    done = -1
+    for index in sorted(emptied):
+        if index <= done:  # inside the run of an earlier emptied line
             continue
-        run_start = index
-        while index < count and (
-            index in emptied or _untouched_blank(text, lines[index], edits, index)
-        ):
-            index += 1
-        run = range(run_start, index)
-        if not any(i in emptied for i in run):
-            continue
-        at_edge = run_start == 0 or index == count
+        start, end = index, index + 1
+        while start > 0 and in_run(start - 1):
+            start -= 1
+        while end < count and in_run(end):
+            end += 1
+        run = range(start, end)
         survivor = None
-        if not at_edge:
+        if start > 0 and end < count:
             survivor = next((i for i in run if i not in emptied), None)
         dropped.extend(i for i in run if i != survivor)
+        done = end - 1
     return dropped
 
 
