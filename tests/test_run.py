@@ -23,6 +23,18 @@ def test_a_file_that_grew_since_it_was_looked_at_is_read_whole(tmp_path: Path) -
     assert read(path, 10, 10_000) == b"y" * 5000  # stat said 10 bytes
 
 
+def test_a_file_that_grew_by_many_blocks_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    data = bytes(range(256)) * 1000  # 256 KB, several read blocks
+    path.write_bytes(data)
+    assert read(path, 10, 1_000_000) == data
+
+
+def test_a_folder_is_a_read_failure(tmp_path: Path) -> None:
+    with pytest.raises(FileFailure, match="Is a directory"):
+        read(tmp_path, 10, 1000)
+
+
 def test_a_file_that_grew_past_the_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(b"z" * 5000)
