@@ -194,7 +194,7 @@ def test_a_worker_that_dies_is_retried_and_the_output_is_whole(
     marker = tmp_path / "died-once"
 
     def dies_once(task: Task, data: bytes, before: tuple[int, int], options: RunOptions):  # type: ignore[no-untyped-def]
-        if task.path.name == "000100.txt" and not marker.exists():
+        if Path(task.path).name == "000100.txt" and not marker.exists():
             marker.write_text(str(os.getpid()))
             os._exit(1)
         return handle(task, data, before, options)

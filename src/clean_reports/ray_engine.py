@@ -22,7 +22,6 @@ import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from .errors import CleanReportsError, ConfigError, FileFailure
@@ -81,8 +80,8 @@ def _prepare(task: Task, options: RunOptions, jobs: _Jobs) -> Task | FileResult:
     except FileFailure as failure:
         return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
     key = _task_key(task)
-    target = Path(os.path.abspath(task.target)) if task.target is not None else None  # noqa: PTH100
-    jobs.setdefault(key, []).append((task._replace(path=Path(key), target=target), before))
+    target = os.path.abspath(task.target) if task.target is not None else None  # noqa: PTH100
+    jobs.setdefault(key, []).append((task._replace(path=key, target=target), before))
     return task
 
 
@@ -223,7 +222,7 @@ def _merge(
             expected.popleft()
             result = waiting.popleft()
             if result.output is not None:  # as the driver names it: the workers' is absolute
-                result = result._replace(output=str(head.target))
+                result = result._replace(output=head.target)
             yield result
 
     for path, result in finished:

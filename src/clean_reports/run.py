@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import NamedTuple
 
 from .cache import Cache
@@ -63,11 +63,15 @@ class RunOptions(NamedTuple):
 
 
 class Task(NamedTuple):
-    """One file to process, after the checks only the whole run can make."""
+    """One file to process, after the checks only the whole run can make.
 
-    path: Path
-    relative: PurePosixPath
-    target: Path | None
+    Its paths are strings: tasks go to worker processes, and a path object takes twenty
+    times as long as a string to pickle and to rebuild there.
+    """
+
+    path: str  # where to read it
+    relative: str  # where it lands under an output folder (with "/" separators)
+    target: str | None  # its clean copy, in out-dir mode
     name: str  # how the file is shown: the argument joined with the walk
     remote: RemoteFile | None = None  # set for a file on object storage; path is its key
 
@@ -169,29 +173,30 @@ def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[T
     # Two inputs can only write the same output when several paths were named: one folder
     # never yields the same relative path twice. So only then are outputs remembered.
     claimed: dict[str, str] | None = {} if len(options.paths) + len(options.uris) > 1 else None
-    swept: set[Path] = set()
+    swept: set[str] = set()
+    out_dir = None if options.out_dir is None else str(options.out_dir)
     for source in _sources(options, walk_options, on_skip):
-        shown = source.uri if isinstance(source, RemoteFile) else str(source.path)
+        remote = source if isinstance(source, RemoteFile) else None
+        path = str(source.path)
+        shown = remote.uri if remote is not None else path
         if source.error:
             yield FileResult(shown, Status.FAILED, reason=source.error)
             continue
+        relative = source.relative.as_posix()
         target = None
         if options.mode is Mode.OUT_DIR:
-            assert options.out_dir is not None
-            target = options.out_dir / source.relative
-            clash = _clash(target, source, claimed)
+            assert out_dir is not None
+            target = relative if out_dir == "." else os.path.join(out_dir, relative)  # noqa: PTH118
+            clash = _clash(target, path, shown, claimed)
             if clash:
                 yield FileResult(shown, Status.FAILED, reason=f"write: {clash}")
                 continue
         if options.mode in (Mode.OUT_DIR, Mode.IN_PLACE):
-            folder = target.parent if target is not None else Path(source.path).parent
+            folder = os.path.dirname(target if target is not None else path) or "."  # noqa: PTH120
             if folder not in swept:  # before the first write there: clear a killed run's leftovers
                 swept.add(folder)
                 sweep_temp_files(folder)
-        if isinstance(source, RemoteFile):
-            yield Task(Path(source.path), source.relative, target, source.uri, source)
-        else:
-            yield Task(source.path, source.relative, target, str(source.path))
+        yield Task(path, relative, target, shown, remote)
 
 
 def _sources(
@@ -216,17 +221,17 @@ def _check_out_dir(options: RunOptions) -> None:
             )
 
 
-def _clash(target: Path, source: Source | RemoteFile, claimed: dict[str, str] | None) -> str | None:
+def _clash(target: str, path: str, shown: str, claimed: dict[str, str] | None) -> str | None:
     """Two inputs must not write the same output, nor may an output overwrite its input."""
     # abspath, not resolve(): no system calls per file (the output folder was resolved once)
     key = os.path.abspath(target)  # noqa: PTH100
-    if key == os.path.abspath(source.path):  # noqa: PTH100
+    if key == os.path.abspath(path):  # noqa: PTH100
         return f"the output {target} would overwrite the input"
     if claimed is None:
         return None
     if key in claimed:
         return f"{claimed[key]} already writes to {target}"
-    claimed[key] = source.uri if isinstance(source, RemoteFile) else str(source.path)
+    claimed[key] = shown
     return None
 
 
@@ -260,7 +265,7 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
     """
     display = task.name
     try:
-        label = task.relative.as_posix() if task.target is not None else display
+        label = task.relative if task.target is not None else display
         rules = options.selector.for_path(task.path)
         processed = process(data, rules, options.mode, label, file_options=options.file_options)
         if task.target is not None:
@@ -269,7 +274,8 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
             if stat(task.path) != before:
                 raise FileFailure("write", "the file changed while it was being cleaned")
             # A link named on the command line: write its target, keep the link.
-            destination = Path(os.path.realpath(task.path)) if task.path.is_symlink() else task.path
+            path = Path(task.path)
+            destination = Path(os.path.realpath(path)) if path.is_symlink() else path
             atomic_write(destination, processed.output, keep_mode_of=destination)
     except FileFailure as failure:
         return FileResult(display, Status.FAILED, reason=str(failure), size=before[1])
@@ -277,12 +283,12 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
 
 
 def _result(
-    path: str, processed: Processed, target: Path | None, mode: Mode, size: int = 0
+    path: str, processed: Processed, target: str | None, mode: Mode, size: int = 0
 ) -> FileResult:
     return FileResult(
         path,
         Status.CLEANED if processed.changed else Status.UNCHANGED,
-        output=str(target) if target is not None else None,
+        output=target,
         encoding=processed.encoding,
         bom=processed.bom,
         newline=processed.newline,
@@ -313,7 +319,7 @@ def run_stdin(
     return _result(name, processed, None, mode), processed.output
 
 
-def _write_out(target: Path, processed: Processed) -> None:
+def _write_out(target: str, processed: Processed) -> None:
     assert processed.output is not None
     atomic_write(target, processed.output, durable=False)
     diff_path = f"{target}{DIFF_SUFFIX}"
@@ -333,7 +339,7 @@ def _refusal(limit: int) -> str:
     return f"larger than the --max-size limit of {limit / 1e6:g} MB; not read"
 
 
-def read(path: Path, size: int, limit: int) -> bytes:
+def read(path: str | os.PathLike[str], size: int, limit: int) -> bytes:
     """The whole file, or a failure: a file over ``limit`` bytes is refused, never half-read."""
     check_size(size, limit)
     # System calls rather than a file object: io's and pathlib's layers cost more than
@@ -360,10 +366,11 @@ def read(path: Path, size: int, limit: int) -> bytes:
     return data
 
 
-def stat(path: Path) -> tuple[int, int]:
+def stat(path: str | os.PathLike[str]) -> tuple[int, int]:
     """A file's (mtime in ns, size), or a read failure."""
     try:
-        info = path.stat()
+        # os.stat, not Path.stat: a task's path is a string (cheap to send to a worker)
+        info = os.stat(path)  # noqa: PTH116
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
     return info.st_mtime_ns, info.st_size

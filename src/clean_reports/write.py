@@ -72,7 +72,7 @@ def atomic_write(
         raise
 
 
-def sweep_temp_files(folder: Path) -> list[Path]:
+def sweep_temp_files(folder: str | os.PathLike[str]) -> list[Path]:
     """Delete the temporary files an interrupted run (kill -9) left in ``folder``.
 
     Only names this module makes (``.NAME.clean-reports-XXXX.tmp``) are touched.
