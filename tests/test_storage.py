@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import sys
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -46,16 +46,14 @@ def bucket(tmp_path: Path) -> Path:
 def test_listing_is_sorted_and_filtered_like_a_walk(bucket: Path) -> None:
     options = WalkOptions(exclude=(".git", "drafts/"), include=("*.md",))
     files = list(list_files(bucket.as_uri(), options))
-    assert [f.relative for f in files] == [
-        PurePosixPath(p) for p in ("a.txt", "b/1.txt", "b/2.txt", "notes.md")
-    ]
+    assert [f.relative for f in files] == ["a.txt", "b/1.txt", "b/2.txt", "notes.md"]
     assert files[0].uri == bucket.as_uri() + "/a.txt"
     assert files[0].size == len("a.txt") and files[0].mtime_ns > 0
 
 
 def test_a_uri_naming_one_file(bucket: Path) -> None:
     (only,) = list_files((bucket / "notes.md").as_uri(), WalkOptions())
-    assert only.relative == PurePosixPath("notes.md")
+    assert only.relative == "notes.md"
     assert only.uri == (bucket / "notes.md").as_uri()
 
 

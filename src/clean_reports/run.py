@@ -137,7 +137,7 @@ def count_inputs(options: RunOptions) -> tuple[int, int]:
             size += source.size
             continue
         with contextlib.suppress(OSError):
-            size += source.path.stat().st_size
+            size += os.stat(source.path).st_size  # noqa: PTH116
     return files, size
 
 
@@ -161,7 +161,7 @@ class TextReader:
                     raise FileFailure("read", source.error)
                 text = decode(read(source.path, stat(source.path)[1], DEFAULT_MAX_SIZE)).text
             except FileFailure as failure:
-                self.on_error(source.path, str(failure))
+                self.on_error(Path(source.path), str(failure))
                 continue
             self.count += 1
             yield text
@@ -177,12 +177,12 @@ def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[T
     out_dir = None if options.out_dir is None else str(options.out_dir)
     for source in _sources(options, walk_options, on_skip):
         remote = source if isinstance(source, RemoteFile) else None
-        path = str(source.path)
+        path = source.path
         shown = remote.uri if remote is not None else path
         if source.error:
             yield FileResult(shown, Status.FAILED, reason=source.error)
             continue
-        relative = source.relative.as_posix()
+        relative = source.relative
         target = None
         if options.mode is Mode.OUT_DIR:
             assert out_dir is not None

@@ -32,7 +32,7 @@ class RemoteFile(NamedTuple):
     filesystem: Any
     path: str
     uri: str
-    relative: PurePosixPath
+    relative: str  # with "/" separators, as a walk's
     size: int
     mtime_ns: int
     error: None = None  # listed files have no walk error (a listing that fails stops the run)
@@ -62,23 +62,19 @@ def list_files(uri: str, options: WalkOptions) -> Iterator[RemoteFile]:
     for entry in sorted(infos, key=lambda item: item.path):
         if entry.type != pafs.FileType.File:
             continue
-        relative = PurePosixPath(entry.path).relative_to(base)
-        if not single and (
-            not include.matches(relative.as_posix()) or _excluded(exclude, relative)
-        ):
+        relative = PurePosixPath(entry.path).relative_to(base).as_posix()
+        if not single and (not include.matches(relative) or _excluded(exclude, relative)):
             continue
-        shown = uri if single else f"{uri.rstrip('/')}/{relative.as_posix()}"
+        shown = uri if single else f"{uri.rstrip('/')}/{relative}"
         size, mtime = entry.size or 0, entry.mtime_ns or 0
         yield RemoteFile(filesystem, entry.path, shown, relative, size, mtime)
 
 
-def _excluded(exclude: Patterns, relative: PurePosixPath) -> bool:
+def _excluded(exclude: Patterns, relative: str) -> bool:
     """Excluded itself, or inside an excluded folder (``.git``, ``drafts/``…)."""
-    parts = relative.parts
+    parts = relative.split("/")
     folders = ("/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1))
-    return exclude.matches(relative.as_posix()) or any(
-        exclude.matches(folder) for folder in folders
-    )
+    return exclude.matches(relative) or any(exclude.matches(folder) for folder in folders)
 
 
 def read_raw(filesystem: Any, path: str) -> bytes:

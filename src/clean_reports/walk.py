@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .config import DEFAULT_EXCLUDE, find_repo_root
@@ -60,12 +60,14 @@ class Source(NamedTuple):
     """One input file.
 
     ``path`` is how to open it (and how to show it: the argument joined with the walk);
-    ``relative`` is where it lands under an output folder. ``error`` is set instead when
-    the walk could not look into a folder; such an entry is reported as a failure.
+    ``relative`` is where it lands under an output folder, with ``/`` separators.
+    ``error`` is set instead when the walk could not look into a folder; such an entry
+    is reported as a failure. Both are strings: a walk of many files builds no path
+    objects, which cost more than the rest of the walk.
     """
 
-    path: Path
-    relative: PurePosixPath
+    path: str
+    relative: str
     error: str | None = None
 
 
@@ -118,7 +120,7 @@ class _Walker:
                 self.on_skip(path, reason)
                 return
         if not is_dir:
-            yield Source(path, PurePosixPath(path.name))
+            yield Source(str(path), path.name)
             return
         if real in self.skipped:
             self.on_skip(path, "the output folder")
@@ -140,7 +142,7 @@ class _Walker:
                     entries = sorted(listing, key=lambda entry: entry.name)
             except OSError as error:
                 problem = f"cannot list folder: {error.strerror}"
-                yield Source(Path(folder.path), PurePosixPath(folder.relative or "."), problem)
+                yield Source(folder.path, folder.relative or ".", problem)
                 continue
             if self.options.gitignore and any(e.name == ".gitignore" for e in entries):
                 folder = folder.with_gitignore()
@@ -166,7 +168,7 @@ class _Walker:
                 if reason:
                     self.on_skip(Path(entry.path), reason)
                     continue
-                yield Source(Path(entry.path), PurePosixPath(relative))
+                yield Source(entry.path, relative)
             stack.extend(reversed(subfolders))
 
     def _folder(self, real: str, path: str | None = None) -> _Folder:
@@ -192,7 +194,7 @@ class _Walker:
         if problem is None:
             self.on_skip(Path(full), "a symbolic link inside the tree; its target is walked")
             return
-        yield Source(Path(full), PurePosixPath(relative), problem)
+        yield Source(full, relative, problem)
 
     def _verdict(self, folder: _Folder, name: str, is_dir: bool) -> str | None:
         """Why ``name`` in ``folder`` is left out (an exclude pattern, a .gitignore), or None."""
