@@ -50,21 +50,29 @@ class _KnownChanges(difflib.SequenceMatcher[str]):
 
 
 def _opcodes(count: int, result: CleanResult) -> list[Opcode]:
-    """difflib opcodes from the lines cleaning dropped and edited."""
-    dropped, edited = set(result.dropped_lines), set(result.edited_lines)
+    """difflib opcodes from the lines cleaning dropped and edited, in one step per change
+    rather than per line: most of a report's lines are equal runs between a few changes."""
+    changes: list[tuple[int, Literal["delete", "replace"]]] = sorted(
+        [(index, "delete") for index in result.dropped_lines]
+        + [(index, "replace") for index in result.edited_lines]
+    )
     codes: list[Opcode] = []
-    j = 0
-    for i in range(count):
-        tag: Literal["replace", "delete", "equal"] = (
-            "delete" if i in dropped else "replace" if i in edited else "equal"
-        )
+    i = j = 0
+    for index, tag in changes:
+        if index > i:
+            codes.append(("equal", i, index, j, j + index - i))
+            j += index - i
         width = 0 if tag == "delete" else 1
-        if codes and codes[-1][0] == tag:
+        if codes and codes[-1][0] == tag and codes[-1][2] == index:
             previous = codes[-1]
-            codes[-1] = (tag, previous[1], i + 1, previous[3], j + width)
+            codes[-1] = (previous[0], previous[1], index + 1, previous[3], j + width)
         else:
-            codes.append((tag, i, i + 1, j, j + width))
-        j += width
+            codes.append(
+                ("delete" if tag == "delete" else "replace", index, index + 1, j, j + width)
+            )
+        i, j = index + 1, j + width
+    if i < count:
+        codes.append(("equal", i, count, j, j + count - i))
     return codes
 
 
