@@ -5,7 +5,8 @@
 Generates (once, under --work, default /tmp/clean-reports-bench) a corpus with
 bench/corpus.py, then times over the same files: ripgrep with the watermarks' literal
 patterns (when ``rg`` is installed) against ``clean-reports --check``, once with an
-empty cache and once more with the cache it left; the naive script
+empty cache and once more with the cache it left, and against bench/floor.py, the
+least a Python program does to list the files holding those literals; the naive script
 (bench/naive.py) and ``cp -r`` against ``clean-reports`` writing clean copies; a
 ``--check`` of one file (start-up included); and the peak memory of the whole process
 tree on a small and the full corpus; and, when Ray is installed, ``--check`` and clean
@@ -135,9 +136,15 @@ def main() -> int:
         grep, _, _ = timed(["rg", "-l", "-F", *patterns, str(big)])
         baseline, ratios = f"rg {grep:.2f} s", (f"{check / grep:.1f}x", f"{cached / grep:.1f}x")
     else:
-        baseline, ratios = "rg not installed", ("", "")
+        grep, baseline, ratios = 0.0, "rg not installed", ("", "")
+    floor_command = [sys.executable, str(HERE / "floor.py"), "--jobs", str(args.jobs)]
+    floor, _, _ = timed([*floor_command, str(big), *RG_PATTERNS])
     rows.append(("--check", f"{check:.2f} s", baseline, ratios[0], "<= 3x"))
     rows.append(("--check again (cache)", f"{cached:.2f} s", baseline, ratios[1], "<= 3x"))
+    rows.append(
+        ("Python floor (floor.py)", f"{floor:.2f} s", baseline,
+         f"{floor / grep:.1f}x" if grep else "", "(no Python tool below)")
+    )  # fmt: skip
 
     # Before any run that writes files or starts Ray, whose processes linger a moment.
     one = next(big.rglob("*.txt"))
