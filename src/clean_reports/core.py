@@ -31,8 +31,6 @@ from .view import View, normalized_view, plain_view
 DEFAULT_TIMEOUT = 10.0
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
-# What str.splitlines also takes for a line break, and a report's lines do not.
-_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 # Whitespace and invisible format characters (zero-width spaces, joiners…): nothing a
 # reader sees, so a line of them is blank and they go with a removal at a line's edge.
 _BLANK = regex.compile(r"[\s\p{Cf}]*")
@@ -182,29 +180,34 @@ def _breaks(text: str, start: int, end: int) -> int:
     )
 
 
-def _split_at_breaks_only(text: str, pieces: list[str]) -> bool:
-    """Whether ``pieces``, ``text.splitlines(keepends=True)``, are its lines as split at LF,
-    CRLF and CR only.
+def _uniform_split(text: str) -> tuple[list[str], str] | None:
+    """The text cut at its line breaks, and the break, when all of them are LF or all
+    CRLF, as in nearly every report; else None.
 
-    Each of the other characters str.splitlines breaks at adds a piece, except as the
-    text's last character, where it ends the last piece just as the text's end would:
-    so counting the LF, CRLF and CR breaks tells, faster than searching for the others.
+    str.split looks for one separator several times faster than str.splitlines looks
+    at every character, and it leaves alone what splitlines would also break at (form
+    feeds, U+2028…), which is text inside a report's line.
     """
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    last = text[-1:]
-    return len(pieces) == breaks + (last != "" and last not in "\r\n")
+    if "\r" not in text:
+        return text.split("\n"), "\n"
+    if text.count("\r\n") == text.count("\r") == text.count("\n"):
+        return text.split("\r\n"), "\r\n"
+    return None
 
 
 def split_lines(text: str) -> list[Line]:
     """Split ``text`` into lines, recognising LF, CRLF and lone CR breaks."""
     lines: list[Line] = []
     position = 0
-    pieces = text.splitlines(keepends=True)
-    if _split_at_breaks_only(text, pieces):  # str.splitlines broke it right: faster
-        for piece in pieces:
+    uniform = _uniform_split(text)
+    if uniform is not None:
+        pieces, width = uniform[0], len(uniform[1])
+        for piece in pieces[:-1]:
             end = position + len(piece)
-            lines.append(Line(position, position + len(piece.rstrip("\r\n")), end))
-            position = end
+            lines.append(Line(position, end, end + width))
+            position = end + width
+        if pieces[-1]:
+            lines.append(Line(position, len(text), len(text)))
         return lines
     for brk in _LINE_BREAK.finditer(text):
         lines.append(Line(position, brk.start(), brk.end()))
@@ -216,10 +219,14 @@ def split_lines(text: str) -> list[Line]:
 
 def line_texts(text: str) -> list[str]:
     """The lines of ``text``, each with its own line break (LF, CRLF or CR)."""
-    pieces = text.splitlines(keepends=True)
-    if _split_at_breaks_only(text, pieces):
-        return pieces
-    return [text[line.start : line.end] for line in split_lines(text)]
+    uniform = _uniform_split(text)
+    if uniform is None:
+        return [text[line.start : line.end] for line in split_lines(text)]
+    pieces, brk = uniform
+    lines = [piece + brk for piece in pieces[:-1]]
+    if pieces[-1]:
+        lines.append(pieces[-1])
+    return lines
 
 
 def find(

@@ -8,7 +8,7 @@ corpora): it hands difflib those opcodes and lets it group them into hunks.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Literal
 
 from .core import CleanResult, line_texts
@@ -27,15 +27,14 @@ def unified_diff(original: str, result: CleanResult, label: str, context: int = 
     """
     if not result.changed:
         return ""
-    before, after = line_texts(original), line_texts(result.text)
+    before, after = _marked(line_texts(original)), _marked(line_texts(result.text))
     matcher = _KnownChanges(_opcodes(len(before), result))
     relative = not label.startswith("/")
     header = [
         f"--- {'a/' if relative else ''}{label}\n",
         f"+++ {'b/' if relative else ''}{label}\n",
     ]
-    out = header + list(_hunks(matcher.get_grouped_opcodes(context), before, after))
-    return "".join(_with_newline(line) for line in out)
+    return "".join(header + _hunks(matcher.get_grouped_opcodes(context), before, after))
 
 
 class _KnownChanges(difflib.SequenceMatcher[str]):
@@ -78,18 +77,20 @@ def _opcodes(count: int, result: CleanResult) -> list[Opcode]:
 
 def _hunks(
     groups: Iterable[list[tuple[str, int, int, int, int]]], before: list[str], after: list[str]
-) -> Iterator[str]:
+) -> list[str]:
+    out: list[str] = []
     for group in groups:
         first, last = group[0], group[-1]
         old = _range(first[1], last[2])
         new = _range(first[3], last[4])
-        yield f"@@ -{old} +{new} @@\n"
+        out.append(f"@@ -{old} +{new} @@\n")
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                yield from (" " + line for line in before[i1:i2])
+                out.extend([" " + line for line in before[i1:i2]])
                 continue
-            yield from ("-" + line for line in before[i1:i2])
-            yield from ("+" + line for line in after[j1:j2])
+            out.extend(["-" + line for line in before[i1:i2]])
+            out.extend(["+" + line for line in after[j1:j2]])
+    return out
 
 
 def _range(start: int, stop: int) -> str:
@@ -100,7 +101,9 @@ def _range(start: int, stop: int) -> str:
     return f"{start if length == 0 else start + 1},{length}"
 
 
-def _with_newline(line: str) -> str:
-    if line.endswith(("\n", "\r")):
-        return line
-    return line + "\n" + _NO_NEWLINE
+def _marked(lines: list[str]) -> list[str]:
+    """The lines, the last one given git's marker if it has no line break: only the last
+    line of a text can lack one, so the other lines are not looked at."""
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n" + _NO_NEWLINE
+    return lines
