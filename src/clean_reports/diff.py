@@ -64,11 +64,9 @@ def _opcodes(count: int, result: CleanResult) -> list[Opcode]:
         width = 0 if tag == "delete" else 1
         if codes and codes[-1][0] == tag and codes[-1][2] == index:
             previous = codes[-1]
-            codes[-1] = (previous[0], previous[1], index + 1, previous[3], j + width)
+            codes[-1] = (tag, previous[1], index + 1, previous[3], j + width)
         else:
-            codes.append(
-                ("delete" if tag == "delete" else "replace", index, index + 1, j, j + width)
-            )
+            codes.append((tag, index, index + 1, j, j + width))
         i, j = index + 1, j + width
     if i < count:
         codes.append(("equal", i, count, j, j + count - i))

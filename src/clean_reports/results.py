@@ -56,6 +56,7 @@ _STATUSES = {status.value: status for status in Status}
 def _unpickle(
     status: str, matches: tuple[tuple[Any, ...], ...], fields: tuple[Any, ...]
 ) -> FileResult:
+    """The result :meth:`FileResult.__reduce__` took apart, as it was."""
     rebuilt = tuple([tuple.__new__(Match, match) for match in matches])
     values = (fields[0], _STATUSES[status], *fields[1:7], rebuilt, *fields[7:])
     return tuple.__new__(FileResult, values)
