@@ -29,6 +29,7 @@ def test_a_result_pickles_to_an_equal_one(protocol: int, status: Status) -> None
         size=4096,
         contexts=(("前", "后"), ("", "。")),
         cache_key="0123abcd",
+        cache_entry='["utf-8", false, "LF", []]',
         hit=True,
     )
     # every field set, none to its default: a field the pickling forgot would show

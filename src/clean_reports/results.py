@@ -37,6 +37,7 @@ class FileResult(NamedTuple):
     size: int = 0
     contexts: tuple[tuple[str, str], ...] = ()  # text before and after each match
     cache_key: str | None = None  # its entry in the cache, when a cache is in use
+    cache_entry: str | None = None  # what the cache is to keep of it (made in the worker)
     hit: bool = False  # taken from the cache rather than checked
 
     def hits(self) -> dict[str, int]:

@@ -254,7 +254,9 @@ def _run_task(task: Task, options: RunOptions) -> FileResult:
     # A file with findings is remembered for --check; --in-place must still clean it.
     if hit is not None and (options.mode is Mode.CHECK or not hit.matches):
         return hit
-    return handle(task, data, before, options)._replace(cache_key=key)
+    result = handle(task, data, before, options)
+    entry = None if result.status is Status.FAILED else cache.entry(result)
+    return result._replace(cache_key=key, cache_entry=entry)
 
 
 def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions) -> FileResult:
