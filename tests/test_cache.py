@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
+from io import StringIO
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,6 +25,9 @@ from clean_reports.cache import (
     Cache,
 )
 from clean_reports.cli import cli
+from clean_reports.process import Mode
+from clean_reports.report import Reporter
+from clean_reports.results import FileResult, Status
 from clean_reports.rules import load_rules
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed
@@ -270,3 +274,12 @@ def test_a_one_file_check_with_remembered_rules_loads_no_yaml(corpus: Path) -> N
     assert first.stdout == second.stdout
     assert "| yaml" in first.stderr
     assert "yaml" not in second.stderr
+
+
+def test_results_kept_for_a_report_leave_the_cache_entry_to_the_cache() -> None:
+    """A JSON or SARIF report keeps every result to the end; the copy of its findings
+    made for the cache is not kept with it (it would double what the report holds)."""
+    reporter = Reporter(Mode.CHECK, (), Path(), output_format="json", stdout=StringIO())
+    result = FileResult("a.txt", Status.UNCHANGED, cache_key="k", cache_entry='["utf-8"]')
+    reporter.on_file(result)
+    assert reporter.results == [result._replace(cache_entry=None)]

@@ -145,7 +145,7 @@ class Cache:
 
     def entry(self, result: FileResult) -> str:
         """What the cache keeps of a result. Worker processes make it as they finish a
-        file: in the main process, which every worker waits on, it was a third of the
+        file: in the main process, which every worker waits on, it was a quarter of the
         main process's time in a run that fills the cache."""
         return _ENCODE(_payload(result))
 

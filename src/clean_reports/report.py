@@ -109,7 +109,8 @@ class Reporter:
         elif self.mode is Mode.DIFF and result.diff:
             self.stdout.write(result.diff)
         if self.collect:
-            self.results.append(result)
+            # kept to the end, without the copy of the findings made for the cache
+            self.results.append(result._replace(cache_entry=None) if result.cache_entry else result)
         if self.summary is not None:
             self.summary.add(result)
         if self.html is not None:
