@@ -8,7 +8,6 @@ import os
 import shutil
 import sqlite3
 import time
-from io import StringIO
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports import __version__, rules
+from clean_reports import run as runs
 from clean_reports.cache import (
     CACHE_DIR,
     DATABASE,
@@ -26,9 +26,10 @@ from clean_reports.cache import (
 )
 from clean_reports.cli import cli
 from clean_reports.process import Mode
-from clean_reports.report import Reporter
 from clean_reports.results import FileResult, Status
 from clean_reports.rules import load_rules
+from clean_reports.run import RunOptions
+from clean_reports.selection import RuleSelector
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed
 
@@ -186,7 +187,7 @@ def test_a_cache_of_an_earlier_layout_is_deleted_when_a_run_saves(corpus: Path) 
 
 def test_entries_unused_for_thirty_days_are_dropped(tmp_path: Path) -> None:
     """By time, not by runs: many small runs (a pre-commit hook's) drop nothing recent."""
-    from clean_reports.results import FileResult, Status
+    from clean_reports.results import FileResult
 
     cache = Cache(tmp_path)
     for key in ("stale", "hit", "recent"):
@@ -276,10 +277,20 @@ def test_a_one_file_check_with_remembered_rules_loads_no_yaml(corpus: Path) -> N
     assert "yaml" not in second.stderr
 
 
-def test_results_kept_for_a_report_leave_the_cache_entry_to_the_cache() -> None:
-    """A JSON or SARIF report keeps every result to the end; the copy of its findings
-    made for the cache is not kept with it (it would double what the report holds)."""
-    reporter = Reporter(Mode.CHECK, (), Path(), output_format="json", stdout=StringIO())
-    result = FileResult("a.txt", Status.UNCHANGED, cache_key="k", cache_entry='["utf-8"]')
-    reporter.on_file(result)
-    assert reporter.results == [result._replace(cache_entry=None)]
+def test_the_cache_keeps_its_entries_and_the_run_sees_results_without_them(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Workers make each result's cache entry; the cache files it away, and what the
+    reporters get (a JSON report keeps every result to the end) holds no copy of it."""
+    cache = Cache(tmp_path / "cache")
+    options = RunOptions((corpus,), RuleSelector(load_rules([])), Mode.CHECK, cache=cache)
+    seen: list[FileResult] = []
+    runs.run(options, seen.append)
+    assert seen and all(result.cache_entry is None for result in seen)
+    assert set(cache.new) == {result.cache_key for result in seen}
+    entry = next(r for r in seen if r.matches)
+    assert cache.new[entry.cache_key] == cache.entry(entry)
+    again: list[FileResult] = []
+    runs.run(options._replace(cache=Cache(tmp_path / "cache")), again.append)
+    assert all(result.hit for result in again)
+    assert [r.matches for r in again] == [r.matches for r in seen]

@@ -149,15 +149,21 @@ class Cache:
         main process's time in a run that fills the cache."""
         return _ENCODE(_payload(result))
 
-    def record(self, result: FileResult) -> None:
-        """Remember a result (found or hit) this run; failures are never remembered."""
+    def record(self, result: FileResult) -> FileResult:
+        """Remember a result (found or hit) this run; failures are never remembered.
+
+        Returns the result as the rest of the run is to see it: without the entry made
+        for the cache, which only the cache keeps (a report that holds every result to
+        the end would otherwise hold each file's findings twice).
+        """
         key = result.cache_key
         if key is None or result.status is Status.FAILED:
-            return
+            return result
         if result.hit:
             self.used.add(key)
-        else:
-            self.new[key] = result.cache_entry or self.entry(result)
+            return result
+        self.new[key] = result.cache_entry or self.entry(result)
+        return result._replace(cache_entry=None) if result.cache_entry else result
 
     def save(self) -> bool:
         """Store what this run found, mark what it hit as used, and drop the entries no

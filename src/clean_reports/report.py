@@ -109,8 +109,7 @@ class Reporter:
         elif self.mode is Mode.DIFF and result.diff:
             self.stdout.write(result.diff)
         if self.collect:
-            # kept to the end, without the copy of the findings made for the cache
-            self.results.append(result._replace(cache_entry=None) if result.cache_entry else result)
+            self.results.append(result)
         if self.summary is not None:
             self.summary.add(result)
         if self.html is not None:

@@ -105,10 +105,10 @@ def run(
             item if isinstance(item, FileResult) else _run_task(item, options) for item in tasks
         )
     for result in results:
+        if options.cache is not None:
+            result = options.cache.record(result)
         totals.add(result)
         on_file(result)
-        if options.cache is not None:
-            options.cache.record(result)
     if options.cache is not None:
         options.cache.save()
     return totals
