@@ -114,17 +114,96 @@ def _anchor(text: str, offset: int) -> int:
     return offset
 
 
-def line_start(text: str, offset: int) -> int:
-    """Where the line holding ``offset`` starts, found by searching (no split)."""
-    offset = _anchor(text, offset)
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+# Line breaks are looked for in windows that double from this size, never in all the
+# text before (or after) an offset: one rfind of "\r" back to the start of a text that
+# has none costs the whole prefix, and one per finding made a file with many findings
+# cost its size squared (200 MB took 920 s). A report's line is a few hundred characters.
+_WINDOW = 256
 
 
-def content_end(text: str, offset: int) -> int:
-    """Where the text of the line holding ``offset`` ends (its line break starts)."""
+def line_start(text: str, offset: int, lower: int = 0) -> int:
+    """Where the line holding ``offset`` starts, looking back no further than ``lower``.
+
+    ``lower`` is a place the caller knows to be at or before that start (a line start
+    it found, or an offset of that line): with no line break between it and ``offset``,
+    ``lower`` is the answer. Each window searched is twice the one before, so the search
+    costs at most about four times the distance to the line's start, not the text's.
+    """
     offset = _anchor(text, offset)
-    ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end >= 0]
-    return min(ends, default=len(text))
+    high, width = offset, _WINDOW
+    while high > lower:
+        low = max(lower, high - width)
+        found = max(text.rfind("\n", low, high), text.rfind("\r", low, high))
+        if found >= 0:
+            return found + 1
+        high, width = low, width * 2
+    return lower
+
+
+def content_end(text: str, offset: int, upper: int | None = None) -> int:
+    """Where the text of the line holding ``offset`` ends (its line break starts), looking
+    no further than ``upper`` (the text's end by default), which is the answer when no
+    break comes before it. Searched in doubling windows, as :func:`line_start` is."""
+    offset = _anchor(text, offset)
+    limit = len(text) if upper is None else min(upper, len(text))
+    low, width = offset, _WINDOW
+    while low < limit:
+        high = min(limit, low + width)
+        newline = text.find("\n", low, high)
+        found = text.find("\r", low, high if newline < 0 else newline)
+        if found >= 0 or newline >= 0:
+            return found if found >= 0 else newline
+        low, width = high, width * 2
+    return limit
+
+
+class _LineCursor:
+    """The lines of offsets asked in document order, each found from the one before.
+
+    A search from the last offset asked looks only at the text between the two, so
+    however many offsets are asked (a rule's matches, a file's findings), the text is
+    looked over about once, even when they all lie on one long line. An offset before
+    the last one's line is looked for on its own.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at = 0  # the last offset asked, off the LF of a CRLF
+        self._start = 0  # where its line starts
+        self._end = -1  # where that line's text ends, once asked (else -1)
+        self._counted = (0, 1)  # a line start and its 1-based number, to count on from
+
+    def start(self, offset: int) -> int:
+        """Where the line holding ``offset`` starts."""
+        text = self._text
+        offset = _anchor(text, offset)
+        if offset < self._at:
+            return self._start if offset >= self._start else line_start(text, offset)
+        found = line_start(text, offset, self._at)
+        if found > self._at:  # a line break lies between: a new line
+            self._start, self._end = found, -1
+        self._at = offset
+        return self._start
+
+    def end(self, offset: int) -> int:
+        """Where the text of the line holding ``offset`` ends."""
+        if self.start(offset) != self._start:  # before the last offset's line
+            return content_end(self._text, offset)
+        if self._end < 0:
+            self._end = content_end(self._text, self._at)
+        return self._end
+
+    def number(self, offset: int) -> tuple[int, int] | None:
+        """The 1-based number of the line holding ``offset`` and where it starts; None
+        for an offset before the last one's line, which counting on cannot place."""
+        start = self.start(offset)
+        if start != self._start:
+            return None
+        known, number = self._counted
+        if start > known:
+            number += _breaks(self._text, known, start)
+            self._counted = (start, number)
+        return number, start
 
 
 class _LineTable:
@@ -134,31 +213,22 @@ class _LineTable:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._located = (0, 1)  # a line start and its number, to count on from
-
-    def line_start(self, offset: int) -> int:
-        return line_start(self._text, offset)
-
-    def content_end(self, offset: int) -> int:
-        return content_end(self._text, offset)
+        self._cursor = _LineCursor(text)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """The 1-based number of the line holding ``offset``, and where that line starts.
 
-        Without the split lines, the breaks are counted from the line located last
-        (findings come in document order), so a text is counted over about once.
+        Without the split lines, the breaks are counted on from the finding located last
+        (findings come in document order), so a text is counted over about once. A
+        finding that starts before the last one's line (claims can overlap) splits the
+        text, once, as cleaning does anyway.
         """
-        text = self._text
-        start = line_start(text, offset)
-        if "lines" in self.__dict__:
-            return self.index(start) + 1, start
-        known, number = self._located
-        if start >= known:
-            number += _breaks(text, known, start)
-        else:
-            number -= _breaks(text, start, known)
-        self._located = (start, number)
-        return number, start
+        if "lines" not in self.__dict__:
+            located = self._cursor.number(offset)
+            if located is not None:
+                return located
+        index = self.index(offset)
+        return index + 1, self.lines[index].start
 
     @functools.cached_property
     def lines(self) -> list[Line]:
@@ -238,7 +308,7 @@ def find(
     :class:`~clean_reports.errors.RuleTimeout` is raised.
     """
     table = _LineTable(text)
-    return tuple(_to_match(text, table, claim) for claim in _claims(text, rules, timeout, table))
+    return tuple(_to_match(text, table, claim) for claim in _claims(text, rules, timeout))
 
 
 def clean(
@@ -246,7 +316,7 @@ def clean(
 ) -> CleanResult:
     """Remove what ``rules`` match from ``text``; see the module docstring for the shape."""
     table = _LineTable(text)
-    claims = _claims(text, rules, timeout, table)
+    claims = _claims(text, rules, timeout)
     if not claims:
         return CleanResult(text, (), ())
     lines = table.lines
@@ -271,12 +341,7 @@ def clean(
         if index in emptied:
             continue
         line = lines[index]
-        kept = _merge(spans)
-        while True:  # widening one span can bring its neighbour to the edge: repeat
-            widened = _merge(_to_edge(text, line, span) for span in kept)
-            if widened == kept:
-                break
-            kept = widened
+        kept = _widen(text, line, _merge(spans))
         remainder = _remainder(text, line.start, line.content_end, kept)
         if _is_blank(remainder):
             emptied.add(index)
@@ -297,13 +362,12 @@ def clean(
     )
 
 
-def _claims(
-    text: str, rules: Sequence[Rule], timeout: float | None, table: _LineTable
-) -> list[_Claim]:
+def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Claim]:
     """Run every rule and keep the matches that no earlier, larger claim already covers."""
     views: dict[bool, View] = {}
     raw: list[_Claim] = []
     for order, rule in enumerate(rules):
+        lines = _LineCursor(text)  # a rule's matches come in document order
         view = views.get(rule.normalize)
         if view is None:
             view = views[rule.normalize] = (normalized_view if rule.normalize else plain_view)(text)
@@ -317,8 +381,8 @@ def _claims(
             start, end = view.original_span(found.start(), found.end())
             claim_start, claim_end = start, end
             if rule.remove is Removal.LINE:
-                claim_start = table.line_start(start)
-                claim_end = max(table.content_end(max(start, end - 1)), end)
+                claim_start = lines.start(start)
+                claim_end = max(lines.end(max(start, end - 1)), end)
             raw.append(_Claim(claim_start, claim_end, order, rule, start, end, found.group()))
     raw.sort(key=lambda claim: (claim.start, -claim.end, claim.order))
     kept: list[_Claim] = []
@@ -348,6 +412,45 @@ def _to_match(text: str, table: _LineTable, claim: _Claim) -> Match:
         end - end_begin + 1,
         claim.seen,
     )
+
+
+def _widen(text: str, line: Line, kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The merged spans of one line, each widened by :func:`_to_edge` until none changes.
+
+    Widening one span can bring its neighbour to the edge, so widening every span until
+    none changes took a round per span of a run of watermarks separated by spaces (4,000
+    on a line: 13 s). Only the spans at the line's two ends can reach an edge, so they
+    are widened first, each taking in the neighbours it comes to; the rounds over every
+    span then change nothing and stop after one. Widening only grows spans, so the
+    order reaches the same spans as the rounds alone did.
+    """
+    if not kept:
+        return kept
+    head, rest = kept[0], 1
+    while True:
+        start, end = _to_edge(text, line, head)
+        while rest < len(kept) and kept[rest][0] <= end:
+            end = max(end, kept[rest][1])
+            rest += 1
+        if (start, end) == head:
+            break
+        head = (start, end)
+    kept = [head, *kept[rest:]]
+    tail, before = kept[-1], len(kept) - 1
+    while True:
+        start, end = _to_edge(text, line, tail)
+        while before > 0 and kept[before - 1][1] >= start:
+            start = min(start, kept[before - 1][0])
+            before -= 1
+        if (start, end) == tail:
+            break
+        tail = (start, end)
+    kept = [*kept[:before], tail]
+    while True:  # the rounds, which now confirm what the ends' widening reached
+        widened = _merge(_to_edge(text, line, span) for span in kept)
+        if widened == kept:
+            return kept
+        kept = widened
 
 
 def _to_edge(text: str, line: Line, span: tuple[int, int]) -> tuple[int, int]:

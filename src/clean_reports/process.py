@@ -136,13 +136,17 @@ class Processed(NamedTuple):
 
 
 def contexts(text: str, matches: Sequence[Match], chars: int) -> tuple[tuple[str, str], ...]:
-    """Up to ``chars`` characters of the match's own line before and after each match."""
+    """Up to ``chars`` characters of the match's own line before and after each match.
+
+    Line breaks are looked for only within those ``chars``: a search to the line's
+    start or end would cost a long line's length for each of its matches.
+    """
     if not chars:
         return ()
     return tuple(
         (
-            text[max(line_start(text, m.start), m.start - chars) : m.start],
-            text[m.end : min(content_end(text, m.end), m.end + chars)],
+            text[line_start(text, m.start, max(0, m.start - chars)) : m.start],
+            text[m.end : content_end(text, m.end, m.end + chars)],
         )
         for m in matches
     )
