@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+
+from clean_reports import write
 
 from conftest import EXPECTED, SEEDS, script, seed_copies
 
@@ -42,6 +45,16 @@ def wait_until_some_are_clean(
     pytest.fail("the run ended before it could be interrupted")
 
 
+def wait_for_writers_to_go(folder: Path) -> None:
+    """The processes that left temporary files: a killed run's workers take a moment to
+    go, and a temporary file is swept only once its writer is gone."""
+    deadline = time.monotonic() + 30
+    pids = {int(p.name.split("-")[-2]) for p in folder.rglob(".*.tmp")}
+    while pids and time.monotonic() < deadline:
+        pids = {pid for pid in pids if write._alive(pid)}
+        time.sleep(0.05)
+
+
 def assert_whole(files: dict[Path, tuple[bytes, bytes]]) -> tuple[int, int]:
     """Every file is its original bytes or its complete clean bytes; return both counts."""
     original = clean = 0
@@ -69,8 +82,14 @@ def test_interrupted_in_place_run_leaves_every_file_whole(
         lines = err.decode().strip().splitlines()
         assert lines[-1].startswith("interrupted after ")
         assert "every file written is complete; run again to finish." in lines[-1]
+        # The account counts every file the workers rewrote before they stopped.
+        rewritten = sum(
+            path.read_bytes() == after != before for path, (before, after) in files.items()
+        )
+        assert f"({rewritten} with watermarks, 0 failed)" in lines[-1]
     else:
         assert process.returncode == -signal.SIGKILL
+    wait_for_writers_to_go(tmp_path / "corpus")
     again = subprocess.run(
         [script("clean-reports"), "--in-place", "-q", str(tmp_path / "corpus")],
         capture_output=True,
@@ -99,4 +118,24 @@ def test_interrupted_out_dir_run_then_rerun(tmp_path: Path) -> None:
     )
     for source, (_, clean) in files.items():
         assert (out / source.relative_to(tmp_path / "corpus")).read_bytes() == clean
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_in_an_out_dir_run_leaves_a_summary_of_what_was_written(tmp_path: Path) -> None:
+    files = big_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    process = start(tmp_path / "corpus", "-o", out, "-j", "2")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.rglob("*.txt"))) < 200:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err.decode()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"]["interrupted"] is True
+    listed = {record["output"] for record in summary["files"]}
+    written = {path.relative_to(out).as_posix() for path in out.rglob("*.txt")}
+    assert 0 < len(written) < len(files)
+    assert listed == written
+    assert summary["totals"]["files"] == len(written)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner, Result
 
 from clean_reports.cli import cli
@@ -48,11 +51,35 @@ def test_diff_of_stdin() -> None:
     assert result.stdout.startswith("--- a/-\n+++ b/-\n")
 
 
-def test_undecodable_stdin_is_an_error_and_writes_nothing() -> None:
-    result = invoke(b"\x00binary")
+@pytest.mark.parametrize(
+    ("data", "args", "message"),
+    [
+        (b"\x00binary", [], "NUL bytes"),
+        ((SEEDS / SEED).read_bytes(), ["--max-removal", "1"], "guard: the rules would remove"),
+        ((SEEDS / SEED).read_bytes(), ["--max-size", "0.001"], "larger than the --max-size"),
+    ],
+    ids=["undecodable", "guard", "too-large"],
+)
+def test_a_filter_that_cannot_clean_passes_its_input_through_and_writes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(data, *args)
     assert result.exit_code == 2
-    assert result.stdout_bytes == b""
+    assert result.stdout_bytes == data  # `> out.txt` keeps the text
+    assert message in result.stderr
+    assert "passed through unchanged" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no ./cleaned, no summary, no temporary file
+
+
+def test_a_check_of_stdin_that_cannot_be_read_prints_no_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(b"\x00binary", "--check")
+    assert result.exit_code == 2
     assert "NUL bytes" in result.stderr
+    assert not (tmp_path / "cleaned").exists()
 
 
 def test_dash_with_other_paths_is_refused() -> None:

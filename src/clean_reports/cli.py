@@ -8,6 +8,7 @@ config file; see :mod:`clean_reports.config`.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -366,7 +367,10 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:
         if reporter is not None:
-            reporter.stop_progress()
+            try:
+                reporter.interrupted(totals)
+            except CleanReportsError as error:
+                say(f"error: {error}", style="error")
         say(
             f"interrupted after {plural(totals.files, 'file')} "
             f"({totals.cleaned} with watermarks, {totals.failed} failed); "
@@ -475,8 +479,13 @@ def _stdin(
     mode = reporter.mode
     data = sys.stdin.buffer.read(max_size + 1)
     if len(data) > max_size:
+        if mode in (Mode.OUT_DIR, Mode.IN_PLACE):
+            sys.stdout.buffer.write(data)
+            shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
         raise CleanReportsError(
             f"{name}: standard input is larger than the --max-size limit of {max_size / 1e6:g} MB"
+            + ("; passed through unchanged" if mode in (Mode.OUT_DIR, Mode.IN_PLACE) else "")
         )
     result, output = run_stdin(data, name, selector, mode, file_options)
     totals = RunTotals()
@@ -485,7 +494,10 @@ def _stdin(
         reporter.on_file(result)
         reporter.finish(totals)
     elif result.status is Status.FAILED:
-        reporter.on_file(result)
+        # A filter that cannot clean passes its input through: `> out.txt` keeps the text.
+        say(f"error: {result.path}: {result.reason}; passed through unchanged", style="error")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     elif output is not None:
         sys.stdout.buffer.write(output)
         sys.stdout.buffer.flush()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,7 +25,7 @@ from . import __version__
 from .core import Match
 from .errors import CleanReportsError
 from .results import FileResult, RunTotals
-from .write import TEMP_MARK, TEMP_SUFFIX
+from .write import temp_name
 
 CONTEXT_CHARS = 40
 
@@ -36,7 +35,7 @@ class HtmlReport:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-records{TEMP_SUFFIX}")
+        self.temp = Path(temp_name(str(path), "-records"))
         self.stream: TextIO | None = None
         self.files_touched: Counter[str] = Counter()
         self.started = time.time()
@@ -69,14 +68,20 @@ class HtmlReport:
             ("" if first else ",\n") + _script_safe(json.dumps(record, ensure_ascii=False))
         )
 
+    def discard(self) -> None:
+        """An interrupted run writes no page: remove the temporary records."""
+        if self.stream is not None:
+            with contextlib.suppress(OSError):
+                self.stream.close()
+        with contextlib.suppress(OSError):
+            self.temp.unlink()
+
     def close(self, totals: RunTotals, mode: str) -> None:
         """Write the page (atomically) and remove the temporary records."""
         try:
             if self.stream is not None:
                 self.stream.close()
-            temp_page = self.path.with_name(
-                f".{self.path.name}{TEMP_MARK}{os.getpid()}{TEMP_SUFFIX}"
-            )
+            temp_page = Path(temp_name(str(self.path)))
             with temp_page.open("w", encoding="utf-8") as page:
                 head = _HEAD.replace("{title}", html.escape(f"clean-reports: {mode}"))
                 page.write(head.replace("{style}", _asset("report.css")))

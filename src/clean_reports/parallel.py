@@ -6,7 +6,7 @@ million files is never held in memory; and results come back in the order the wa
 produced them, so output is the same with one worker or many. Workers are forked from
 the main process where the platform allows, inheriting the compiled rules instead of
 loading them again. They ignore Ctrl-C: the main process stops the pool, letting the
-chunks under way finish, so every file is written whole.
+chunks under way finish, so every file is written whole, and reports what they did.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -41,7 +41,7 @@ def run_ordered(
     *,
     jobs: int,
     done: type[Result],
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """``function(task, options)`` for every task in ``items``, on ``jobs`` processes.
 
     Items that are already results (instances of ``done``) pass straight through, in
@@ -53,6 +53,7 @@ def run_ordered(
         jobs, mp_context=context, initializer=_start_worker, initargs=(function, options)
     )
     window: deque[Future[list[Result]] | list[Result]] = deque()
+    ready: deque[Result] = deque()  # results taken from the window, not yet given
     chunk: list[Task] = []
     try:
         for item in items:
@@ -67,11 +68,28 @@ def run_ordered(
                     window.append(pool.submit(_work, chunk))
                     chunk = []
             while len(window) > jobs * IN_FLIGHT_PER_WORKER:
-                yield from _take(window.popleft())
+                ready.extend(_take(window[0]))  # taken off once given: Ctrl-C may come
+                window.popleft()
+                while ready:
+                    yield ready.popleft()
         if chunk:
             window.append(pool.submit(_work, chunk))
         while window:
-            yield from _take(window.popleft())
+            ready.extend(_take(window[0]))
+            window.popleft()
+            while ready:
+                yield ready.popleft()
+    except KeyboardInterrupt:
+        # Ctrl-C: the chunks not started are dropped, those under way finish (workers
+        # ignore it). Their files are written, so their results are given before the
+        # interrupt goes on, and the run's account of what it did stays true.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for entry in window:
+            if isinstance(entry, list) or not entry.cancelled():
+                ready.extend(_take(entry))
+        while ready:
+            yield ready.popleft()
+        raise
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise

@@ -21,7 +21,7 @@ import logging
 import os
 import pickle
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 from .errors import CleanReportsError, ConfigError, FileFailure
@@ -40,7 +40,7 @@ _loaded: dict[str, tuple[_Jobs, RunOptions, Work]] = {}
 
 def run_ordered(
     items: Iterable[Task | FileResult], options: RunOptions, work: Work = handle
-) -> Iterator[FileResult]:
+) -> Generator[FileResult, None, None]:
     """Every task's result, worked on Ray, in the order of ``items``.
 
     Items that are already results pass straight through. ``work`` is the per-file

@@ -28,7 +28,7 @@ from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
 from .rules import Rule, available_packs, pack_of
 from .run import DIFF_SUFFIX
-from .write import TEMP_MARK, TEMP_SUFFIX, atomic_write, sweep_temp_files
+from .write import atomic_write, sweep_temp_files, temp_name
 
 if TYPE_CHECKING:
     from .htmlreport import HtmlReport
@@ -118,6 +118,14 @@ class Reporter:
     def on_skip(self, path: Path, reason: str) -> None:
         if self.verbose:
             say(f"{path}: skipped ({reason})", style="dim")
+
+    def interrupted(self, totals: RunTotals) -> None:
+        """Ctrl-C: summary.json still lists every file written, and says the run stopped."""
+        self.stop_progress()
+        if self.html is not None:
+            self.html.discard()
+        if self.summary is not None:
+            self.summary.close(totals, interrupted=True)
 
     def stop_progress(self) -> None:
         if self.progress is not None:
@@ -228,7 +236,7 @@ class SummaryWriter:
         assert out_dir is not None
         self.out_dir = out_dir
         self.rules = rules
-        self.temp = out_dir / f".{SUMMARY_FILE}{TEMP_MARK}{os.getpid()}{TEMP_SUFFIX}"
+        self.temp = Path(temp_name(str(out_dir / SUMMARY_FILE)))
         self.stream: TextIO | None = None
         self.error: str | None = None
 
@@ -254,7 +262,9 @@ class SummaryWriter:
         except OSError as exc:
             self.error = exc.strerror or str(exc)
 
-    def close(self, totals: RunTotals) -> None:
+    def close(self, totals: RunTotals, *, interrupted: bool = False) -> None:
+        """Write the totals and put summary.json in place; ``interrupted`` marks a run
+        stopped by Ctrl-C, whose summary lists the files it did."""
         try:
             if self.stream is None and not self.error:  # no file at all: an empty list
                 self.stream = self._open()
@@ -273,6 +283,8 @@ class SummaryWriter:
             "hits": dict(sorted(totals.hits.items())),
             "encodings": dict(sorted(totals.encodings.items())),
         }
+        if interrupted:
+            document_totals["interrupted"] = True
         rendered = json.dumps(document_totals, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         try:
             self.stream.write(f'\n  ],\n  "totals": {rendered}\n}}\n')

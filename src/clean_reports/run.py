@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,7 +23,7 @@ from .selection import RuleSelector
 from .storage import RemoteFile, list_files
 from .tables import is_table
 from .walk import SkipReporter, Source, WalkOptions, walk
-from .write import atomic_write, remove_if_present, sweep_temp_files
+from .write import atomic_write, remove_if_present, replace_in_place, sweep_temp_files
 
 DIFF_SUFFIX = ".diff"
 DEFAULT_MAX_SIZE = 50_000_000
@@ -93,7 +93,7 @@ def run(
     if options.engine.name == "ray":
         from . import ray_engine
 
-        results: Iterator[FileResult] = ray_engine.run_ordered(tasks, options)
+        results: Generator[FileResult, None, None] = ray_engine.run_ordered(tasks, options)
     elif options.jobs > 1 and _worth_a_pool(options.paths):
         from . import parallel  # multiprocessing costs start-up time: only when it pays
 
@@ -104,11 +104,24 @@ def run(
         results = (
             item if isinstance(item, FileResult) else _run_task(item, options) for item in tasks
         )
-    for result in results:
+
+    def take(result: FileResult) -> None:
         if options.cache is not None:
             result = options.cache.record(result)
         totals.add(result)
         on_file(result)
+
+    try:
+        for result in results:
+            take(result)
+    except KeyboardInterrupt:
+        # Ctrl-C while a result was being reported: the engine still gives the results
+        # of the files its workers finished, so the account of the run is complete.
+        with contextlib.suppress(KeyboardInterrupt, StopIteration):
+            take(results.throw(KeyboardInterrupt()))
+            for result in results:
+                take(result)
+        raise
     if options.cache is not None:
         options.cache.save()
     return totals
@@ -276,9 +289,8 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
             if stat(task.path) != before:
                 raise FileFailure("write", "the file changed while it was being cleaned")
             # A link named on the command line: write its target, keep the link.
-            path = Path(task.path)
-            destination = Path(os.path.realpath(path)) if path.is_symlink() else path
-            atomic_write(destination, processed.output, keep_mode_of=destination)
+            destination = os.path.realpath(task.path)
+            replace_in_place(destination, processed.output, data)
     except FileFailure as failure:
         return FileResult(display, Status.FAILED, reason=str(failure), size=before[1])
     return _result(display, processed, task.target, options.mode, before[1])

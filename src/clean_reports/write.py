@@ -1,94 +1,300 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of either.
 
 Data goes to a temporary file in the destination folder (same file system, so the
-final rename is atomic), is flushed to disk when it must survive a power cut, and
-replaces the destination with ``os.replace``. If anything fails or the run is
-interrupted, the temporary file is removed and the destination is as it was.
+final rename is atomic) and then takes the destination's place. If anything fails or
+the run is interrupted, the temporary file is removed and the destination is as it was.
+
+Two kinds of write: :func:`atomic_write` makes an output (a clean copy, a diff, a
+report) that only this tool writes; :func:`replace_in_place` rewrites a user's report,
+which other processes may be changing at the same moment, and so swaps the new file in
+and checks that the file it displaced is exactly the one that was read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import itertools
 import os
+import re
 import stat
-from pathlib import Path
+import time
+import zlib
+from collections.abc import Callable
 
 from .errors import FileFailure
 
 TEMP_MARK = ".clean-reports-"
 TEMP_SUFFIX = ".tmp"
+# A temporary file made on another machine (a shared folder) is taken for abandoned
+# only when nothing wrote to it for this long: there, whether its process lives cannot
+# be seen, and no write takes a day.
+STALE_AFTER = 86_400.0
+NAME_MAX = 255  # bytes in one file name on every file system the tool is used on
 
-
-_made_folders: set[str] = set()
+_TEMP_NAME = re.compile(
+    rf"\..*{re.escape(TEMP_MARK)}([0-9a-f]{{8}})-(\d+)-[^/]*{re.escape(TEMP_SUFFIX)}", re.S
+)
 _counter = itertools.count()
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
-def atomic_write(
-    path: str | os.PathLike[str],
-    data: bytes,
-    *,
-    keep_mode_of: Path | None = None,
-    durable: bool = True,
-) -> None:
-    """Write ``data`` to ``path`` atomically; ``keep_mode_of`` copies that file's permissions.
+def temp_name(target: str, tag: str = "") -> str:
+    """A temporary file's path beside ``target``, unique to this process and call.
 
-    The rename is atomic whatever happens to the process. ``durable`` also flushes the
-    data to disk before the rename, so the file survives a power cut too: what a report
-    rewritten in place needs, and what a clean copy that can be made again can skip.
-    A new file gets the permissions the umask gives; creating it with them, and making
-    each output folder once, keeps a write to four system calls on large corpora (and
-    to plain strings: path objects cost more than the calls on small files).
+    ``.NAME.clean-reports-HOST-PID-N.tmp``: the machine and the process are what let a
+    later run tell an abandoned temporary file from a live one. When ``NAME`` is so long
+    that the whole would not fit in a file name, ``NAME`` is shortened: a file whose own
+    name fits can always be written.
+    """
+    folder, name = os.path.split(target)
+    suffix = f"{TEMP_MARK}{_host()}-{os.getpid()}-{next(_counter)}{tag}{TEMP_SUFFIX}"
+    room = NAME_MAX - 1 - len(os.fsencode(suffix))
+    encoded = os.fsencode(name)
+    if len(encoded) > room:
+        name = os.fsdecode(encoded[:room])
+    return os.path.join(folder, f".{name}{suffix}")
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically, making its folder if need be.
+
+    ``durable`` also flushes the data to disk before the rename, so the file survives
+    a power cut too; a clean copy that can be made again skips it. A new file gets the
+    permissions the umask gives. The folder is made only when creating the temporary
+    file finds it missing: no system call more per file in the usual case, and nothing
+    remembered between runs.
     """
     target = os.fspath(path)
-    folder, name = os.path.split(target)
-    folder = folder or "."
-    temp = f"{folder}/.{name}{TEMP_MARK}{os.getpid()}-{next(_counter)}{TEMP_SUFFIX}"
-    try:
-        if keep_mode_of is None and folder not in _made_folders:
-            os.makedirs(folder, exist_ok=True)
-            _made_folders.add(folder)
-        mode = stat.S_IMODE(keep_mode_of.stat().st_mode) if keep_mode_of else 0o666
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
-    except OSError as exc:
-        raise FileFailure("write", f"cannot write {target}: {exc.strerror or exc}") from exc
+    temp = temp_name(target)
     try:
         try:
-            if keep_mode_of is not None:
-                os.fchmod(handle, mode)  # exactly the original's, whatever the umask
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
-            if durable:
-                os.fsync(handle)
-        finally:
-            os.close(handle)
+            handle = _create(temp, 0o666)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+            handle = _create(temp, 0o666)
+    except OSError as exc:
+        raise _failure(target, exc) from exc
+    try:
+        _fill(handle, data, durable)
         os.replace(temp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
-            raise FileFailure("write", f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise _failure(target, exc) from exc
         raise
 
 
-def sweep_temp_files(folder: str | os.PathLike[str]) -> list[Path]:
-    """Delete the temporary files an interrupted run (kill -9) left in ``folder``.
+def replace_in_place(path: str, data: bytes, original: bytes) -> None:
+    """Replace the report at ``path``, read as ``original``, with ``data``; or refuse.
 
-    Only names this module makes (``.NAME.clean-reports-XXXX.tmp``) are touched.
+    Nothing another process did to the file is lost: the new file is written beside
+    it, flushed to disk, and swapped with the report in one step (``renameat2`` with
+    ``RENAME_EXCHANGE``); then the file it displaced is compared with ``original``.
+    If they differ, the report was changed (appended to, or saved by an editor)
+    while it was being cleaned: the swap is undone and the file fails. A report
+    deleted meanwhile stays deleted. Where the swap is not available, the report is
+    looked at just before an ordinary rename, which leaves a window of a few system
+    calls. The owner, group and permissions are kept; a read-only file, a file with
+    several hard links (replacing it would split them) and one whose owner cannot be
+    kept are refused with the reason.
     """
-    removed: list[Path] = []
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise FileFailure("write", _deleted_or(exc)) from exc
+    _check_replaceable(path, info)
+    temp = temp_name(path)
+    mode = stat.S_IMODE(info.st_mode)
+    swapped = verified = False
+    try:
+        handle = _create(temp, mode)
+    except OSError as exc:
+        raise _failure(path, exc) from exc
+    try:
+        try:
+            os.fchmod(handle, mode)  # exactly the original's, whatever the umask
+            if (info.st_uid, info.st_gid) != _owner(handle):
+                os.fchown(handle, info.st_uid, info.st_gid)
+        except OSError as exc:
+            os.close(handle)
+            raise FileFailure(
+                "write", f"cannot keep the owner and permissions of {path}: {_reason(exc)}"
+            ) from exc
+        _fill(handle, data, durable=True)
+        _unchanged_since_read(path, info, original)
+        if exchange_supported() and _swap(temp, path):
+            swapped = True
+            _verify_displaced(temp, path, original, data)
+            verified = True
+        else:
+            _unchanged_since_read(path, info, original)
+            os.replace(temp, path)
+    except BaseException as exc:
+        if not swapped or verified or isinstance(exc, FileFailure):
+            # (Interrupted between the swap and the check, the displaced report is
+            # left where it is rather than deleted unchecked.)
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise _failure(path, exc) from exc
+        raise
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp)  # the displaced original, verified
+
+
+def _check_replaceable(path: str, info: os.stat_result) -> None:
+    """Refuse what a careful fixer would not rewrite, saying why."""
+    if not stat.S_ISREG(info.st_mode):
+        raise FileFailure("write", "not a regular file; not rewritten")
+    if info.st_nlink > 1:
+        raise FileFailure(
+            "write",
+            f"the file has {info.st_nlink} hard links; not rewritten "
+            "(replacing it would split them, writing through would change every name)",
+        )
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise FileFailure(
+            "write", f"the file is read-only (mode {stat.S_IMODE(info.st_mode):04o}); not rewritten"
+        )
+
+
+def _verify_displaced(displaced: str, path: str, original: bytes, data: bytes) -> None:
+    """After the swap: the file that left ``path`` must be the one read; else swap back."""
+    try:
+        intact = _read(displaced) == original
+    except OSError:
+        intact = False
+    if intact:
+        return
+    _swap(displaced, path)  # the changed report back in its place
+    try:
+        ours = _read(displaced) == data
+    except OSError:
+        ours = False
+    if not ours:  # someone wrote to the clean copy in the instant it was in place: keep it
+        kept = temp_name(path, "-kept")
+        with contextlib.suppress(OSError):
+            os.rename(displaced, kept)
+        raise FileFailure(
+            "write",
+            f"the file changed while it was being cleaned; left as it is, and what was "
+            f"written to the clean version meanwhile is kept in {kept}",
+        )
+    raise FileFailure("write", "the file changed while it was being cleaned; left as it is")
+
+
+def _unchanged_since_read(path: str, info: os.stat_result, original: bytes) -> None:
+    try:
+        now = os.stat(path)
+    except OSError as exc:
+        raise FileFailure("write", _deleted_or(exc)) from exc
+    same = (now.st_ino, now.st_dev, now.st_mtime_ns, now.st_size)
+    if same != (info.st_ino, info.st_dev, info.st_mtime_ns, len(original)):
+        raise FileFailure("write", "the file changed while it was being cleaned; left as it is")
+
+
+def _swap(first: str, second: str) -> bool:
+    """Exchange two names atomically; False where the file system cannot."""
+    exchange = _renameat2()
+    assert exchange is not None
+    if exchange(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
+        code = ctypes.get_errno()
+        if code == errno.ENOENT and os.path.lexists(first):
+            raise FileFailure(
+                "write", "the file was deleted while it was being cleaned; not made again"
+            )
+        if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EPERM):
+            return False
+        raise OSError(code, os.strerror(code), second)
+    return True
+
+
+def exchange_supported() -> bool:
+    """Whether this system can swap two names atomically (Linux 3.15+, glibc 2.28+)."""
+    return _renameat2() is not None
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    function.restype = ctypes.c_int
+    return function
+
+
+def sweep_temp_files(folder: str | os.PathLike[str]) -> list[str]:
+    """Delete the temporary files that killed runs left in ``folder``; return their paths.
+
+    Only names this module makes are looked at, and only a provably abandoned one is
+    removed: one made on this machine by a process that no longer exists, or one made
+    elsewhere that nothing wrote to for :data:`STALE_AFTER` seconds. Another run's live
+    file, or one of this run's workers', is never touched.
+    """
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        name = entry.name
-        if name.startswith(".") and TEMP_MARK in name and name.endswith(TEMP_SUFFIX):
-            with contextlib.suppress(OSError):
+        found = _TEMP_NAME.fullmatch(entry.name)
+        if found is None:
+            continue
+        with contextlib.suppress(OSError):
+            if found.group(1) == _host():
+                abandoned = not _alive(int(found.group(2)))
+            else:
+                age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+                abandoned = age > STALE_AFTER
+            if abandoned:
                 os.unlink(entry.path)
-                removed.append(Path(entry.path))
+                removed.append(entry.path)
     return removed
+
+
+@functools.cache
+def _host() -> str:
+    """This machine, as 8 hex digits: its name and boot, so a container or a reboot is
+    another machine (its processes' numbers mean nothing here)."""
+    boot = ""
+    with (
+        contextlib.suppress(OSError),
+        open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle,
+    ):
+        boot = handle.read().strip()
+    machine = f"{os.uname().nodename}\0{boot}".encode()
+    return f"{zlib.crc32(machine):08x}"
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine still runs (a zombie does not)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or a number this machine cannot judge
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rpartition(b")")[2].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def remove_if_present(path: str | os.PathLike[str]) -> None:
@@ -98,4 +304,49 @@ def remove_if_present(path: str | os.PathLike[str]) -> None:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise FileFailure("write", f"cannot remove stale {path}: {exc.strerror or exc}") from exc
+        raise FileFailure("write", f"cannot remove stale {path}: {_reason(exc)}") from exc
+
+
+def _create(temp: str, mode: int) -> int:
+    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
+
+
+def _fill(handle: int, data: bytes, durable: bool) -> None:
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+        if durable:
+            os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _read(path: str) -> bytes:
+    handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        pieces = []
+        while piece := os.read(handle, 1 << 20):
+            pieces.append(piece)
+        return b"".join(pieces)
+    finally:
+        os.close(handle)
+
+
+def _owner(handle: int) -> tuple[int, int]:
+    info = os.fstat(handle)
+    return info.st_uid, info.st_gid
+
+
+def _deleted_or(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "the file was deleted while it was being cleaned; not made again"
+    return _reason(exc)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _failure(target: str, exc: OSError) -> FileFailure:
+    return FileFailure("write", f"cannot write {target}: {_reason(exc)}")
