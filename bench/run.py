@@ -1,6 +1,7 @@
 """The benchmark: clean-reports against its baselines, on one generated corpus, in one run.
 
     python bench/run.py [--size-mb 200] [--small-mb 50] [--jobs N] [--skip-naive] [--skip-ray]
+    python bench/run.py --only large-file
 
 Generates (once, under --work, default /tmp/clean-reports-bench) a corpus with
 bench/corpus.py, then times over the same files: ripgrep with the watermarks' literal
@@ -11,8 +12,11 @@ least a Python program does to list the files holding those literals; the naive 
 ``--check`` of one file (start-up included); and the peak memory of the whole process
 tree on a small and the full corpus; and, when Ray is installed, ``--check`` and clean
 copies with ``--engine ray`` (a local Ray instance with --jobs CPUs, started by the
-run and included in its time) against the local engine. Every figure is printed with
-its ratio to the baseline measured in the same run, since the machine is noisy.
+run and included in its time) against the local engine; and the time per MB of
+``--check`` and of a clean copy of one large file with many findings (bench/large.py)
+at 64 MB against 4 MB, with the peak memory as a multiple of the file's size
+(``--only large-file`` takes these figures alone). Every figure is printed with its
+ratio to the baseline measured in the same run, since the machine is noisy.
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ import time
 from pathlib import Path
 
 from corpus import generate
+from large import generate as generate_large
 
 HERE = Path(__file__).resolve().parent
 RG_PATTERNS = ["酷乐文行", "会员资料仅供内部交流使用", "咨询QQ", "仅供学习 禁止外传"]
+LARGE_MB = (4, 64)  # the one large file, small and large: the same text, 16 times over
+Row = tuple[str, str, str, str, str]
 
 
 def tool(name: str) -> str:
@@ -100,6 +107,51 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+def large_file_rows(work: Path, outputs: Path) -> list[Row]:
+    """``--check`` and a clean copy of one file of bench/large.py's text at each of
+    ``LARGE_MB``: time per MB, the large file's against the small one's (a cost that
+    grows with the file's size alone keeps the ratio near 1), and peak memory as a
+    multiple of the file's size."""
+    cr = [tool("clean-reports"), "-q", "--no-cache", "--max-removal", "100", "--max-size", "500"]
+    per_mb: dict[int, tuple[float, float]] = {}
+    peaks: dict[int, str] = {}
+    for size_mb in LARGE_MB:
+        path = work / f"large-{size_mb}mb.txt"
+        if not path.exists():
+            generate_large(path, size_mb)
+        size = len(path.read_bytes())  # and from the page cache from now on
+        check, check_status, check_peak = timed([*cr, "--check", str(path)])
+        clean, clean_status, clean_peak = timed(
+            [*cr, str(path), "-o", str(outputs / f"large-{size_mb}")]
+        )
+        if 2 in (check_status, clean_status):
+            sys.exit(f"clean-reports failed on {path}")
+        per_mb[size_mb] = (check / (size / 1e6), clean / (size / 1e6))
+        peak = max(check_peak, clean_peak)
+        peaks[size_mb] = f"{peak / 1e6:.0f} MB = {peak / size:.1f}x"
+    small, large = LARGE_MB
+    rows: list[Row] = []
+    for index, what in enumerate(("--check", "clean copy")):
+        before, after = per_mb[small][index], per_mb[large][index]
+        rows.append(
+            (f"{what}, one {large} MB file", f"{after * 1000:.0f} ms/MB",
+             f"{small} MB file {before * 1000:.0f} ms/MB", f"{after / before:.2f}x",
+             "within 1.3x")
+        )  # fmt: skip
+    rows.append(
+        ("peak memory, one file", f"{peaks[large]} the file", f"{small} MB: {peaks[small]}",
+         "", "(grows with the file)")
+    )  # fmt: skip
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("figure", "clean-reports", "baseline", "ratio", "target")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=float, default=200)
@@ -108,12 +160,16 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/clean-reports-bench"))
     parser.add_argument("--skip-naive", action="store_true", help="the naive script is slow")
     parser.add_argument("--skip-ray", action="store_true", help="no --engine ray rows")
+    parser.add_argument(
+        "--only", choices=["large-file"], help="take only these figures (no corpus needed)"
+    )
     args = parser.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    big, small = corpus(work, args.size_mb), corpus(work, args.small_mb)
+    if args.only != "large-file":
+        big, small = corpus(work, args.size_mb), corpus(work, args.small_mb)
     cr = [tool("clean-reports"), "--jobs", str(args.jobs), "-q"]
-    rows: list[tuple[str, str, str, str, str]] = []
+    rows: list[Row] = []
 
     # Every output goes to a folder of this run, deleted only when all is measured: on
     # ext4, creating files within minutes of deleting many makes the kernel skip each
@@ -122,6 +178,12 @@ def main() -> int:
     for leftover in work.glob("run-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     outputs = work / f"run-{os.getpid()}"
+    if args.only == "large-file":
+        rows = large_file_rows(work, outputs)
+        shutil.rmtree(outputs, ignore_errors=True)
+        print(f"\none file of bench/large.py's text; {os.cpu_count()} cores")
+        print_table(rows)
+        return 0
 
     def fresh(name: str) -> Path:
         return outputs / name
@@ -193,14 +255,12 @@ def main() -> int:
         ("peak memory", f"{peak_small / 1e6:.0f} MB / {peak_big / 1e6:.0f} MB",
          f"{args.small_mb:g} MB / {args.size_mb:g} MB corpus", f"{growth:+.0%}", "< 150 MB, ±10%")
     )  # fmt: skip
+    rows.extend(large_file_rows(work, outputs))
 
     shutil.rmtree(outputs, ignore_errors=True)
     files = sum(1 for _ in big.rglob("*.txt"))
     print(f"\ncorpus: {files} files, {args.size_mb:g} MB; {args.jobs} jobs; {os.cpu_count()} cores")
-    header = ("figure", "clean-reports", "baseline", "ratio", "target")
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(5)]
-    for row in [header, *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print_table(rows)
     return 0
 
 

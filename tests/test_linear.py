@@ -12,28 +12,15 @@ import itertools
 from typing import SupportsIndex
 
 import pytest
+from large import dense_report  # bench/large.py: the text the benchmark times
 
 from clean_reports.core import clean, content_end, find, line_start, split_lines
 from clean_reports.process import contexts
 from clean_reports.rules import Rule
 
-from conftest import SEEDS, make_rules
+from conftest import make_rules
 
-SEED = (SEEDS / "000_155c858b691bed45.txt").read_text(encoding="utf-8")
 FOOTER = "酷乐文行整理，咨询QQ206157060"
-
-
-def dense_report() -> str:
-    """The seed with a footer after each of its sentences: a finding every ~200 characters."""
-    lines: list[str] = []
-    for line in SEED.split("\n"):
-        sentences = [sentence for sentence in line.split("。") if sentence]
-        if len(sentences) <= 1:
-            lines.append(line)
-            continue
-        for sentence in sentences:
-            lines.extend([sentence + "。", FOOTER])
-    return "\n".join(lines) + "\n"
 
 
 class CountingText(str):
