@@ -14,7 +14,7 @@ from clean_reports.rulecheck import verify_examples
 from clean_reports.rules import load_rule_file
 from clean_reports.suggest import suggest
 
-from conftest import EXPECTED, SEED_NAMES
+from conftest import EXPECTED, SEED_NAMES, run_installed
 
 DECLARATION = "【声明】本文档由星辰文库整理发布，仅供个人学习使用，转载请注明出处。"
 FOOTER = "星辰文库 www.xingchen-docs.com 文档编号：{number}"
@@ -98,3 +98,65 @@ def test_lines_in_fewer_documents_than_the_minimum_are_not_proposed(
 ) -> None:  # type: ignore[no-untyped-def]
     texts = ["重复的页脚文字出现在这里\n正文甲\n", "重复的页脚文字出现在这里\n正文乙\n"]
     assert suggest(texts, shipped_rules, minimum=minimum) == []
+
+
+SHORT_BANNER = "【声明】星辰文库整理"
+
+
+def short_corpus(folder: Path, codec: str, count: int = 4) -> list[Path]:
+    """``count`` short reports in ``codec``, each carrying the same banner."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"{number:02d}.txt"
+        path.write_bytes(f"{SHORT_BANNER}\n正文{number}\n".encode(codec))
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(
+    "codec",
+    [
+        "gb18030",  # too short for chardet, which is unsure: the files fail untold
+        "hz",  # 7-bit: read as UTF-8 untold, a banner of ASCII escapes
+    ],
+)
+def test_suggest_decodes_with_the_forced_encoding(tmp_path: Path, codec: str) -> None:
+    short_corpus(tmp_path / "corpus", codec)
+    result = run_installed("--suggest", "--encoding", codec, "corpus", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "from 4 documents" in result.stderr
+    proposed = yaml.safe_load(result.stdout)["rules"]
+    assert [rule["examples"]["match"] for rule in proposed] == [[SHORT_BANNER]]
+
+
+def test_suggest_refuses_a_file_over_the_size_limit_as_a_run_does(tmp_path: Path) -> None:
+    short_corpus(tmp_path / "corpus", "utf-8")
+    large = tmp_path / "corpus" / "large.txt"
+    large.write_text(f"{SHORT_BANNER}\n" + "正文。" * 1000 + "\n", encoding="utf-8")
+    result = run_installed("--suggest", "--max-size", "0.001", "corpus", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr  # a file that could not be read: an error
+    assert f"error: {Path('corpus', 'large.txt')}: read: " in result.stderr
+    assert "larger than the --max-size limit of 0.001 MB; not read" in result.stderr
+    assert "from 4 documents; 1 file failed" in result.stderr
+    assert yaml.safe_load(result.stdout)["rules"][0]["examples"]["match"] == [SHORT_BANNER]
+
+
+def test_suggest_takes_each_record_of_a_dataset_as_a_document(tmp_path: Path) -> None:
+    import json
+
+    records = [
+        {"id": number, "text": f"{SHORT_BANNER}\n{PARAGRAPHS[number * 7]}\n"} for number in range(5)
+    ]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "reports.jsonl").write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+        encoding="utf-8",
+    )
+    result = run_installed("--suggest", "--text-field", "text", "corpus", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 proposal from 5 documents." in result.stderr  # one file, five records
+    proposed = yaml.safe_load(result.stdout)["rules"]
+    assert proposed[0]["description"].startswith("seen in 5 of 5 documents")
+    assert proposed[0]["examples"]["match"] == [SHORT_BANNER]

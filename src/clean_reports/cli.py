@@ -334,7 +334,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             settings.text_field,
         )
         if params["suggest"]:
-            sys.exit(_suggest(local, selector, settings, params["output_file"]))
+            sys.exit(_suggest(local, selector, settings, file_options, params["output_file"]))
         if paths == (Path("-"),):
             max_size = int(settings.max_size * 1_000_000)
             name = params["stdin_filename"] or "-"
@@ -513,13 +513,25 @@ def _context_chars() -> int:
 
 
 def _suggest(
-    paths: tuple[Path, ...], selector: RuleSelector, settings: Settings, output: Path | None
+    paths: tuple[Path, ...],
+    selector: RuleSelector,
+    settings: Settings,
+    file_options: FileOptions,
+    output: Path | None,
 ) -> ExitCode:
-    """``--suggest``: read the corpus, print (or write) the proposed rules."""
+    """``--suggest``: read the corpus as a run would, print (or write) the proposed rules.
+
+    A file that cannot be read is an error, as in a run: the proposals of the rest are
+    still given, and the exit status says that not every file was read.
+    """
     from .suggest import suggest, to_yaml
 
     texts = TextReader(
-        paths, _walk_options(settings), lambda path, why: say(f"skipped {path}: {why}", "dim")
+        paths,
+        _walk_options(settings),
+        lambda path, why: say(f"error: {path}: {why}", style="error"),
+        max_size=int(settings.max_size * 1_000_000),
+        file_options=file_options,
     )
     proposals = suggest(texts, selector.rules)
     document = to_yaml(proposals, texts.count)
@@ -527,8 +539,9 @@ def _suggest(
         atomic_write(output, document.encode("utf-8"))
     else:
         click.echo(document, nl=False)
-    say(f"{plural(len(proposals), 'proposal')} from {plural(texts.count, 'document')}.")
-    return ExitCode.CLEAN
+    failed = f"; {plural(texts.failed, 'file')} failed" if texts.failed else ""
+    say(f"{plural(len(proposals), 'proposal')} from {plural(texts.count, 'document')}{failed}.")
+    return exit_code(failed=texts.failed, findings=0, findings_fail=False)
 
 
 def main() -> None:

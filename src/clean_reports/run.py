@@ -155,29 +155,52 @@ def count_inputs(options: RunOptions) -> tuple[int, int]:
 
 
 class TextReader:
-    """The decoded text of every file under ``paths``, one at a time, for ``--suggest``.
+    """The documents of every file under ``paths``, one at a time, for ``--suggest``.
 
-    Files that cannot be read or decoded are passed to ``on_error`` and left out;
-    ``count`` is how many texts were given.
+    Files are read as a run reads them, so that proposals come from the very texts a run
+    would clean: a file over ``max_size`` bytes is refused unread, ``file_options``'s
+    ``encoding`` forces the codec, and with its ``text_field`` each record of a dataset
+    file (JSONL, Parquet) is a document. A file that cannot be read or decoded is passed
+    to ``on_error`` and left out; ``count`` is how many documents were given and
+    ``failed`` how many files were left out.
     """
 
     def __init__(
-        self, paths: tuple[Path, ...], options: WalkOptions, on_error: Callable[[Path, str], None]
+        self,
+        paths: tuple[Path, ...],
+        options: WalkOptions,
+        on_error: Callable[[Path, str], None],
+        *,
+        max_size: int = DEFAULT_MAX_SIZE,
+        file_options: FileOptions = FileOptions(),
     ) -> None:
         self.paths, self.options, self.on_error = paths, options, on_error
-        self.count = 0
+        self.max_size, self.file_options = max_size, file_options
+        self.count = self.failed = 0
 
     def __iter__(self) -> Iterator[str]:
         for source in walk(self.paths, self.options):
             try:
                 if source.error:
                     raise FileFailure("read", source.error)
-                text = decode(read(source.path, stat(source.path)[1], DEFAULT_MAX_SIZE)).text
+                texts = self._documents(source.path)
             except FileFailure as failure:
+                self.failed += 1
                 self.on_error(Path(source.path), str(failure))
                 continue
-            self.count += 1
-            yield text
+            for text in texts:
+                self.count += 1
+                yield text
+
+    def _documents(self, path: str) -> list[str]:
+        """The texts of one file, as :func:`~clean_reports.process.process` would take them."""
+        data = read(path, stat(path)[1], self.max_size)
+        text_field = self.file_options.text_field
+        if text_field and is_table(path):
+            from .tables import open_table  # the module is loaded already, for is_table
+
+            return [text for _row, text in open_table(data, path, text_field).documents]
+        return [decode(data, self.file_options.encoding).text]
 
 
 def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[Task | FileResult]:
