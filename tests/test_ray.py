@@ -11,6 +11,7 @@ import gzip
 import importlib.util
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -34,9 +35,11 @@ if not os.environ.get("CLEAN_REPORTS_REQUIRE_RAY") and importlib.util.find_spec(
     pytest.skip("the Ray engine needs clean-reports[ray]", allow_module_level=True)
 
 CPUS = "2"
-# Ray clusters authenticate clients with a token; a client that joins by address must
-# ask for it (the token itself is in ~/.ray/auth_token, made by `ray start`).
-AUTH = {"RAY_AUTH_MODE": "token"}
+# The test cluster authenticates clients with a token, as a shared cluster should, and a
+# client that joins by address must present it. The token is made here and passed in the
+# environment: `ray start` with token authentication refuses to start when it finds none,
+# and a fresh machine has no ~/.ray/auth_token.
+AUTH = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
 ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", **AUTH}
 
 
@@ -52,13 +55,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = probe.getsockname()[1]
     ray = str(Path(sys.executable).with_name("ray"))
     start = [ray, "start", "--head", f"--num-cpus={CPUS}", f"--port={port}"]
-    subprocess.run(
+    started = subprocess.run(
         [*start, "--include-dashboard=false", "--disable-usage-stats"],
-        check=True,
         capture_output=True,
+        text=True,
         env=ENV,
         timeout=300,
     )
+    assert started.returncode == 0, f"ray start failed:\n{started.stdout}\n{started.stderr}"
     try:
         yield f"127.0.0.1:{port}"
     finally:
@@ -186,7 +190,8 @@ def test_a_worker_that_dies_is_retried_and_the_output_is_whole(
 ) -> None:
     """A real worker process exits mid-run (the first time it meets one file); Ray runs
     the task again, and the outputs are those of an undisturbed local run."""
-    monkeypatch.setenv("RAY_AUTH_MODE", "token")
+    for name, value in AUTH.items():
+        monkeypatch.setenv(name, value)
     import ray
 
     from clean_reports import ray_engine, run
