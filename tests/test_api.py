@@ -43,11 +43,18 @@ def test_matches_carry_rule_ids_and_positions() -> None:
 def test_clean_bytes_detects_the_encoding() -> None:
     source = (SEEDS / "004_8809b8991031e2c1.txt").read_text(encoding="utf-8")
     cleaned = clean_bytes(source.encode("gb18030"))
-    assert cleaned.decoded.encoding == "gb18030"
+    assert cleaned.decoded.encoding == cleaned.encoding == "gb18030"
     expected = (EXPECTED / "004_8809b8991031e2c1.txt").read_text(encoding="utf-8")
     assert cleaned.text == expected
     assert cleaned.utf8() == expected.encode("utf-8")
-    assert cleaned.original_encoding() == expected.encode("gb18030")
+    assert cleaned.in_original_encoding() == expected.encode("gb18030")
+
+
+def test_original_encoding_is_deprecated_for_a_name_that_says_what_it_returns() -> None:
+    cleaned = clean_bytes((SEEDS / "004_8809b8991031e2c1.txt").read_bytes())
+    with pytest.warns(DeprecationWarning, match="in_original_encoding"):
+        assert cleaned.original_encoding() == cleaned.in_original_encoding()
+    assert isinstance(cleaned.encoding, str)
 
 
 def test_clean_bytes_refuses_what_it_cannot_decode() -> None:

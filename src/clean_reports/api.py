@@ -74,9 +74,9 @@ def find_watermarks(text: str, rules: Sequence[Rule] | None = None) -> tuple[Mat
 def clean_bytes(data: bytes, rules: Sequence[Rule] | None = None) -> CleanedBytes:
     """Detect the encoding of ``data``, decode it exactly and clean it.
 
-    The result's ``.text`` is the clean text, ``.decoded.encoding`` what was detected,
-    ``.utf8()`` the clean text as UTF-8 and ``.original_encoding()`` the original bytes
-    with only the removed text cut out. Raises :class:`FileFailure` when the bytes
+    The result's ``.text`` is the clean text, ``.encoding`` the codec detected,
+    ``.utf8()`` the clean text as UTF-8 and ``.in_original_encoding()`` the original
+    bytes with only the removed text cut out. Raises :class:`FileFailure` when the bytes
     cannot be decoded exactly (binary data, invalid bytes, no confident encoding).
     """
     return _clean_bytes(data, _shipped() if rules is None else rules)

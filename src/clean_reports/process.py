@@ -9,6 +9,7 @@ lets a run be spread over processes without changing a result.
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -69,11 +70,29 @@ class CleanedBytes(NamedTuple):
         """The clean text as UTF-8 without BOM (what clean copies are)."""
         return to_utf8(self.result.text)
 
-    def original_encoding(self) -> bytes:
+    @property
+    def encoding(self) -> str:
+        """The codec the bytes were read with (``utf-8``, ``gb18030``, ``utf-16-le``…)."""
+        return self.decoded.encoding
+
+    def in_original_encoding(self) -> bytes:
         """The original bytes with only the removed text cut out (what --in-place writes)."""
         if not self.result.changed:
             return self.data
         return splice(self.data, self.decoded, self.result.removed, self.result.text)
+
+    def original_encoding(self) -> bytes:
+        """Deprecated: its name promises an encoding's name, yet it returns bytes.
+
+        Use :meth:`in_original_encoding` for the bytes and :attr:`encoding` for the name.
+        """
+        warnings.warn(
+            "CleanedBytes.original_encoding() is deprecated: it returns bytes; use "
+            "in_original_encoding() for them and .encoding for the codec's name",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.in_original_encoding()
 
 
 def clean_bytes(
@@ -189,11 +208,11 @@ def process(
         diff = unified_diff(decoded.text, result, label)
     output = None
     if filter_output or (mode is Mode.OUT_DIR and file_options.output_original):
-        output = cleaned.original_encoding()
+        output = cleaned.in_original_encoding()
     elif mode is Mode.OUT_DIR:
         output = cleaned.utf8()
     elif mode is Mode.IN_PLACE and result.changed:
-        output = cleaned.original_encoding()
+        output = cleaned.in_original_encoding()
     return Processed(
         decoded.encoding,
         bool(decoded.bom),
