@@ -1,6 +1,6 @@
 """The generated corpus of stamp families: what the rules must reach on classes, not phrases.
 
-The corpus (tests/families/generate.py) is rebuilt on every run from a fixed seed. The
+The corpus (tests/families/generate.py) is rebuilt on every run from fixed seeds. The
 targets are issue 17's: no content character lost, no look-alike document changed, at
 least 95% of documents exactly right and under 5% of boilerplate characters left — with
 the default rules for 酷乐文行 and contact adverts, and with every pack for other mills.
