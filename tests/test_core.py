@@ -236,3 +236,76 @@ def test_finding_places_matches_where_cleaning_does(parts: list[str]) -> None:
     """``find`` locates lines by searching, ``clean`` by splitting: they must agree."""
     text = "".join(parts)
     assert find(text, RULES) == clean(text, RULES).matches
+
+
+# --- what a removal leaves, and watermarks a converter wrapped ------------------------------
+
+RESIDUE_PAIRS = [
+    # a line left with nothing but decoration, punctuation or markup goes with its break
+    (f"〖{WM}〗\n正文\n", "正文\n"),
+    (f"——{WM}——\n正文\n", "正文\n"),
+    (f"※※{WM}※※\r\n正文\r\n", "正文\r\n"),
+    (f"<p>{WM}</p>\n正文\n", "正文\n"),
+    (f"**{WM}**\n正文\n", "正文\n"),
+    (f"&nbsp;{WM}&nbsp;<br>\n正文\n", "正文\n"),
+    # left glued to text: what dangles at the line's edge goes, the text's punctuation stays
+    (f"【{WM}！】正文\n", "正文\n"),
+    (f"一年来的工作。（{WM}）\n", "一年来的工作。\n"),
+    (f"一年来的工作。——{WM}\n", "一年来的工作。\n"),
+    (f"现将工作汇报如下：{WM}\n", "现将工作汇报如下：\n"),
+    (f"{WM}（一）加强学习。\n", "（一）加强学习。\n"),
+    # decoration enclosing a watermark inside a line goes with it; bare punctuation stays
+    (f"前文〖{WM}〗后文\n", "前文后文\n"),
+    (f"前文。{WM}。后文\n", "前文。。后文\n"),
+    # a paragraph's two ideographic spaces of indentation are the paragraph's
+    (f"{WM}\u3000\u3000正文开始\n", "\u3000\u3000正文开始\n"),
+    (f"【{WM}】\u3000\u30002020年，正文\n", "\u3000\u30002020年，正文\n"),
+    # separator lines right around a removed line go with it, others stay
+    (f"正文\n——————\n{WM}\n——————\n正文二\n", "正文\n正文二\n"),
+    (f"正文\n==========\n\n{WM}\n\n正文二\n", "正文\n==========\n\n正文二\n"),
+    # two removals with only punctuation between them are one
+    ("【内部资料】，【内部资料】\n正文\n", "正文\n"),
+    # a watermark broken by one line break, on lines of its own or glued to a paragraph
+    ("正文\n酷乐文行整\n理，咨询QQ206157060\n二\n", "正文\n二\n"),
+    ("正文\r\n酷乐文行整理，咨询Q\r\nQ206157060\r\n二\r\n", "正文\r\n二\r\n"),
+    ("一年来的工作。酷乐文行整理，咨\n询QQ206157060\n二\n", "一年来的工作。\n二\n"),
+    ("酷乐文行整理，咨询QQ2061\n57060\n（一）加强学习。\n", "（一）加强学习。\n"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RESIDUE_PAIRS)
+def test_residue_and_wrapping(text: str, expected: str) -> None:
+    result = clean(text, RULES)
+    assert result.text == expected
+    assert clean(result.text, RULES).text == result.text
+
+
+def test_a_wrapped_watermark_is_reported_across_its_lines() -> None:
+    text = "正文\n酷乐文行整\n理，咨询QQ206157060\n"
+    (match,) = find(text, RULES)
+    assert (match.rule_id, match.line, match.column, match.end_line) == ("footer", 2, 1, 3)
+    assert match.text == "酷乐文行整\n理，咨询QQ206157060"
+
+
+def test_lines_that_end_a_sentence_are_not_joined() -> None:
+    text = "正文\n酷乐文行整理，咨询！\nQQ206157060\n"
+    assert clean(text, RULES).text == text
+
+
+def test_an_id_does_not_run_into_the_next_lines_number() -> None:
+    rules = make_rules(
+        r"""
+rules:
+  - id: qq
+    description: a QQ number
+    pattern: 咨询QQ\d+
+    examples: {match: ["咨询QQ1"]}
+"""
+    )
+    text = "全年咨询QQ20615\n7060人次，同比增长。\n"
+    assert clean(text, rules).text == "全年\n7060人次，同比增长。\n"
+
+
+def test_markup_around_a_line_watermark() -> None:
+    for text in ("<p>广告横幅</p>\n正文\n", "# 广告横幅\n正文\n", "> **广告横幅**\n正文\n"):
+        assert clean(text, RULES).text == "正文\n", text

@@ -7,11 +7,21 @@ of "clean". The steps are:
 1. every rule runs on the :mod:`view <clean_reports.view>` of the text (normalised unless
    the rule opts out); each match is mapped back to original offsets and claims a span
    (a ``line`` rule claims the whole lines it touches);
-2. a match inside another claim is dropped, so one watermark is reported once;
-3. span removals also take the whitespace between them and the line's edge, and a line
-   left blank by removals goes as a whole;
-4. around removed lines at most one blank line stays, none at the start or end of the
+2. a span rule also runs on the view's lines joined in pairs where a line runs on into
+   the next (no sentence's end between them), so a watermark a PDF or Word conversion
+   broke over two lines is found as one;
+3. a match inside another claim is dropped, so one watermark is reported once;
+4. span removals on a line are bridged where only residue parts them, and take what
+   separates them from the line's edge when that is residue (blanks, punctuation,
+   decoration, HTML or Markdown leftovers), the dangling closers or openers on their
+   inner side, and decoration enclosing them; a paragraph's indentation stays;
+5. a line left holding only residue goes as a whole, and so do the decoration-only
+   lines (separators) right above or below a removed line;
+6. around removed lines at most one blank line stays, none at the start or end of the
    file; lines no rule touched stay exactly as they were.
+
+Residue and wrapping are handled here, once, so that rules say what a watermark is and
+not what it may leave behind.
 """
 
 from __future__ import annotations
@@ -38,6 +48,29 @@ _BLANK = regex.compile(r"[\s\p{Cf}]*")
 
 def _is_blank(text: str, start: int = 0, end: int | None = None) -> bool:
     return _BLANK.fullmatch(text, start, len(text) if end is None else end) is not None
+
+
+# What a removal may leave that carries no text of the report: blanks, punctuation and
+# symbols (brackets, dashes, ※, ★…), HTML tags and entities, Markdown marks.
+_RESIDUE = regex.compile(
+    r"(?:[\s\p{Cf}\p{P}\p{S}]|<[^<>\n]{0,80}>|&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#[xX][0-9A-Fa-f]{1,6});?)*"
+)
+
+
+def _is_residue(text: str, start: int = 0, end: int | None = None) -> bool:
+    return _RESIDUE.fullmatch(text, start, len(text) if end is None else end) is not None
+
+
+# Around a removal: characters that open or decorate something, that close it, and
+# that end a sentence. Text cannot start with a closer or a sentence's end, nor end
+# with an opener, so one left at a line's edge by a removal was the watermark's.
+_OPENERS = "（([【〖「『《〈<{“\u2018"  # \u2018: a left single quote
+_CLOSERS = "）)]】〗」』》〉>}”\u2019"  # \u2019: a right single quote
+_MARKS = "—–-_=~*#※★☆◆◇■□●○▲△▼▽◎♦•·|/\\^`+"
+_ENDS = "。！？!?.，,、；;：:…"
+_AFTER_START = frozenset(_CLOSERS + _MARKS + _ENDS)  # dangling after a removal at a line's start
+_BEFORE_END = frozenset(_OPENERS + _MARKS)  # dangling before a removal at a line's end
+_INDENT = "\u3000\u3000"  # a paragraph's indentation: two ideographic spaces
 
 
 class Line(NamedTuple):
@@ -343,11 +376,12 @@ def clean(
         line = lines[index]
         kept = _widen(text, line, _merge(spans))
         remainder = _remainder(text, line.start, line.content_end, kept)
-        if _is_blank(remainder):
+        if _is_residue(remainder):
             emptied.add(index)
         else:
             edits[index] = kept
 
+    emptied |= _separators(text, lines, emptied, edits)
     dropped = _collapse_blank_runs(text, lines, emptied, edits)
     removed = _merge(
         [(lines[index].start, lines[index].end) for index in dropped]
@@ -363,14 +397,20 @@ def clean(
 
 
 def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Claim]:
-    """Run every rule and keep the matches that no earlier, larger claim already covers."""
+    """Run every rule and keep the matches that no earlier, larger claim already covers.
+
+    A span rule also runs on the view's wrapped lines joined (:func:`_joined`): what it
+    finds there across a join is a watermark a converter broke over two lines.
+    """
     views: dict[bool, View] = {}
+    joined: dict[bool, _Joined | None] = {}
     raw: list[_Claim] = []
     for order, rule in enumerate(rules):
         lines = _LineCursor(text)  # a rule's matches come in document order
         view = views.get(rule.normalize)
         if view is None:
-            view = views[rule.normalize] = (normalized_view if rule.normalize else plain_view)(text)
+            view = plain_view(text) if not rule.normalize else without_markup(normalized_view(text))
+            views[rule.normalize] = view
         try:
             found_all = list(rule.pattern.finditer(view.text, timeout=timeout))
         except TimeoutError:
@@ -384,6 +424,12 @@ def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Cl
                 claim_start = lines.start(start)
                 claim_end = max(lines.end(max(start, end - 1)), end)
             raw.append(_Claim(claim_start, claim_end, order, rule, start, end, found.group()))
+        if rule.remove is Removal.SPAN:
+            if rule.normalize not in joined:
+                joined[rule.normalize] = _joined(view.text)
+            wrapped = joined[rule.normalize]
+            if wrapped is not None:
+                raw.extend(_wrapped_claims(view, wrapped, rule, order, timeout))
     raw.sort(key=lambda claim: (claim.start, -claim.end, claim.order))
     kept: list[_Claim] = []
     reach = -1
@@ -393,6 +439,164 @@ def _claims(text: str, rules: Sequence[Rule], timeout: float | None) -> list[_Cl
         kept.append(claim)
         reach = claim.end
     return kept
+
+
+# HTML and Markdown leftovers of a document converted from a web page or written in
+# Markdown, as the normalised view shows them (blanks already gone): tags, blank
+# entities, ** emphasis and the # or > that opens a line.
+_MARKUP = regex.compile(
+    r"</?[A-Za-z][^<>\n]{0,80}>"
+    r"|&(?:nbsp|ensp|emsp|thinsp|zwsp|#160|#12288|#[xX]3000|#[xX][aA]0);?"
+    r"|\*\*|(?<![^\n])(?:\#{1,6}|>{1,3})"
+)
+
+
+def _may_hold_markup(text: str) -> bool:
+    """Whether ``text`` has a character markup starts with (plain searches: a pattern
+    with ``^`` is tried at every position and cost more than the rest of a check)."""
+    return (
+        "<" in text
+        or "&" in text
+        or "**" in text
+        or text.startswith(("#", ">"))
+        or "\n#" in text
+        or "\n>" in text
+    )
+
+
+def without_markup(view: View) -> View:
+    """``view`` without the HTML and Markdown leftovers in it, mapping to the same
+    original: formatting, not text, so rules tolerate it as they tolerate spaces, and
+    what a removal leaves of it is residue. A view with none is returned as it is."""
+    text = view.text
+    if not _may_hold_markup(text):
+        return view
+    tokens = [found.span() for found in _MARKUP.finditer(text)]
+    if not tokens:
+        return view
+    starts = list(view.view_starts) or [0]
+    origins = list(view.origin_starts) or [0]
+    breaks = list(view.break_lengths) or [0]
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for start, end in [*tokens, (len(text), len(text))]:
+        if start > position:
+            kept.append((position, start))
+        position = end
+    pieces: list[str] = []
+    view_starts: list[int] = []
+    origin_starts: list[int] = []
+    break_lengths: list[int] = []
+    at = 0
+    for start, end in kept:
+        pieces.append(text[start:end])
+        k = bisect_right(starts, start) - 1
+        position = start
+        while position < end:
+            segment_end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            piece_end = min(end, segment_end)
+            view_starts.append(at)
+            origin_starts.append(origins[k] + (0 if breaks[k] else position - starts[k]))
+            break_lengths.append(breaks[k])
+            at += piece_end - position
+            position = piece_end
+            k += 1
+    return View("".join(pieces), view_starts, origin_starts, break_lengths)
+
+
+# A line break in the view that a converter may have put inside a sentence: between two
+# non-empty lines, after a character that ends neither a sentence nor a bracketed unit
+# (the view has ！？；） in their ASCII forms). Other lines stay apart.
+_JOINABLE = regex.compile(r"(?<=[^\n。!?;…】〗)\]>])\n(?=[^\n])")
+# An id, number or address cut by a join: only their characters on one side of it.
+_ALNUM = regex.compile(r"[0-9A-Za-z_\-./:?=&%]+")
+
+
+class _Joined(NamedTuple):
+    """Pairs of view lines joined at a joinable break between them, pairs apart by a
+    line break.
+
+    Piece ``k`` of the joined text starts at ``joined_starts[k]`` and is the view text
+    from ``view_starts[k]`` on; pieces ``2i`` and ``2i + 1`` are the two lines of pair
+    ``i``.
+    """
+
+    text: str
+    joined_starts: list[int]
+    view_starts: list[int]
+
+
+def _joined(view_text: str) -> _Joined | None:
+    """Every two view lines with a joinable break between them, joined; None when no
+    break is joinable.
+
+    A watermark broken by one line break lies within one pair, and ``^`` and ``$``
+    still anchor at the pair's two outer line edges. Only the lines at joinable breaks
+    are in it, so a report of one paragraph per line costs little more than its
+    headings; a hard-wrapped one about twice its size.
+    """
+    pieces: list[str] = []
+    joined_starts: list[int] = []
+    view_starts: list[int] = []
+    at = 0
+    for found in _JOINABLE.finditer(view_text):
+        brk = found.start()
+        start = view_text.rfind("\n", 0, brk) + 1
+        end = _line_end(view_text, brk + 1)
+        if pieces:
+            pieces.append("\n")
+            at += 1
+        pieces += [view_text[start:brk], view_text[brk + 1 : end]]
+        joined_starts += [at, at + brk - start]
+        view_starts += [start, brk + 1]
+        at += end - start - 1
+    if not pieces:
+        return None
+    return _Joined("".join(pieces), joined_starts, view_starts)
+
+
+def _line_end(text: str, offset: int) -> int:
+    found = text.find("\n", offset)
+    return len(text) if found < 0 else found
+
+
+def _wrapped_claims(
+    view: View, wrapped: _Joined, rule: Rule, order: int, timeout: float | None
+) -> list[_Claim]:
+    """The rule's matches in the joined lines that cross a join, as claims.
+
+    A match whose part on one side of a join is only letters, digits and an address's
+    punctuation, with text of that line going on beyond it, is an id or address running
+    into the next line's number (a QQ number into "12345人次", a URL into "3."), not a
+    wrapped watermark: it is left out.
+    """
+    try:
+        found_all = list(rule.pattern.finditer(wrapped.text, timeout=timeout))
+    except TimeoutError:
+        raise RuleTimeout(rule.id, timeout or 0) from None
+    claims: list[_Claim] = []
+    for found in found_all:
+        j_start, j_end = found.span()
+        if j_end == j_start or "\n" in found.group():  # empty, or across two pairs
+            continue
+        first = bisect_right(wrapped.joined_starts, j_start) - 1
+        last = bisect_right(wrapped.joined_starts, j_end - 1) - 1
+        if first == last or first % 2 or last != first + 1:  # does not cross a pair's join
+            continue
+        v_start = wrapped.view_starts[first] + j_start - wrapped.joined_starts[first]
+        v_end = wrapped.view_starts[last] + j_end - wrapped.joined_starts[last]
+        line_start = view.text.rfind("\n", 0, v_start) + 1
+        head = view.text[v_start : view.text.find("\n", v_start)]
+        tail_start = wrapped.view_starts[last]
+        tail = view.text[tail_start:v_end]
+        if (
+            _ALNUM.fullmatch(tail)
+            and not _is_residue(view.text, v_end, _line_end(view.text, v_end))
+        ) or (_ALNUM.fullmatch(head) and not _is_residue(view.text, line_start, v_start)):
+            continue
+        start, end = view.original_span(v_start, v_end)
+        claims.append(_Claim(start, end, order, rule, start, end, found.group()))
+    return claims
 
 
 def _to_match(text: str, table: _LineTable, claim: _Claim) -> Match:
@@ -415,7 +619,8 @@ def _to_match(text: str, table: _LineTable, claim: _Claim) -> Match:
 
 
 def _widen(text: str, line: Line, kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The merged spans of one line, each widened by :func:`_to_edge` until none changes.
+    """The merged spans of one line, bridged where only residue parts them
+    (:func:`_bridge`), each widened by :func:`_to_edge` until none changes.
 
     Widening one span can bring its neighbour to the edge, so widening every span until
     none changes took a round per span of a run of watermarks separated by spaces (4,000
@@ -426,6 +631,7 @@ def _widen(text: str, line: Line, kept: list[tuple[int, int]]) -> list[tuple[int
     """
     if not kept:
         return kept
+    kept = _bridge(text, kept)
     head, rest = kept[0], 1
     while True:
         start, end = _to_edge(text, line, head)
@@ -453,22 +659,99 @@ def _widen(text: str, line: Line, kept: list[tuple[int, int]]) -> list[tuple[int
         kept = widened
 
 
-def _to_edge(text: str, line: Line, span: tuple[int, int]) -> tuple[int, int]:
-    """Widen a span over the whitespace that separates it from either edge of its line.
+def _bridge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The merged spans of a line, joined where only residue lies between two: the "，"
+    between two halves of one notice that two rules took is the notice's too."""
+    bridged = [spans[0]]
+    for start, end in spans[1:]:
+        if _is_residue(text, bridged[-1][1], start):
+            bridged[-1] = (bridged[-1][0], end)
+        else:
+            bridged.append((start, end))
+    return bridged
 
-    When the span reaches an edge, the whitespace on its inner side would be left
-    dangling at that edge, so it goes too; text on the other side is kept as it is.
+
+def _to_edge(text: str, line: Line, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a span over what separates it from either edge of its line, if that is
+    only residue (blanks, punctuation, decoration, markup), and over decoration that
+    encloses it.
+
+    When the span reaches an edge, what its inner side would leave dangling at that
+    edge goes too: blanks, and after the line's start closing brackets, marks and a
+    sentence's end (the "！】" of a stamp), before its end opening brackets and marks.
+    The two ideographic spaces that indent a paragraph are the paragraph's and stay.
+    A span with an opening bracket or mark just before it and a closing one just after
+    takes them both: "前文〖…〗后文" loses its brackets with the watermark.
     """
     start, end = span
-    if _is_blank(text, line.start, start):
+    if start > line.start and _is_residue(text, line.start, start):
         start = line.start
-        while end < line.content_end and _is_blank(text, end, end + 1):
-            end += 1
-    if _is_blank(text, end, line.content_end):
+    if start == line.start:
+        end = _dangling_after(text, end, line.content_end)
+    if end < line.content_end and _is_residue(text, end, line.content_end):
         end = line.content_end
-        while start > line.start and _is_blank(text, start - 1, start):
+    if end == line.content_end:
+        while start > line.start and (
+            _is_blank(text, start - 1, start) or text[start - 1] in _BEFORE_END
+        ):
             start -= 1
+    elif start > line.start:
+        start, end = _enclosed(text, line, start, end)
     return start, end
+
+
+def _dangling_after(text: str, end: int, limit: int) -> int:
+    """Past the blanks and closers a removal at a line's start leaves before its text,
+    stopping at a paragraph's indentation."""
+    while end < limit:
+        if text.startswith(_INDENT, end):
+            run = end
+            while run < limit and _is_blank(text, run, run + 1):
+                run += 1
+            if run < limit:  # indentation before text: the paragraph's
+                return end
+        if not (_is_blank(text, end, end + 1) or text[end] in _AFTER_START):
+            return end
+        end += 1
+    return end
+
+
+def _enclosed(text: str, line: Line, start: int, end: int) -> tuple[int, int]:
+    """The span with the decoration that encloses it on both sides, if any."""
+    left = start
+    while left > line.start and start - left < 8 and text[left - 1] in _BEFORE_END:
+        left -= 1
+    right = end
+    while right < line.content_end and right - end < 2 and text[right] in _ENDS:
+        right += 1
+    closing = right
+    while closing < line.content_end and closing - right < 8 and text[closing] in _CLOSERS + _MARKS:
+        closing += 1
+    if left < start and closing > right:
+        return left, closing
+    return start, end
+
+
+def _separators(
+    text: str, lines: list[Line], emptied: set[int], edits: dict[int, list[tuple[int, int]]]
+) -> set[int]:
+    """Untouched lines of nothing but decoration (a row of dashes, ※ or =) right above or
+    below a removed line: the separators a stamp is set off with, which go with it."""
+    found: set[int] = set()
+    for index in sorted(emptied):
+        for step in (-1, 1):
+            near = index + step
+            while 0 <= near < len(lines) and near not in emptied and near not in edits:
+                line = lines[near]
+                if near in found:
+                    break
+                if _is_blank(text, line.start, line.content_end) or not _is_residue(
+                    text, line.start, line.content_end
+                ):
+                    break
+                found.add(near)
+                near += step
+    return found
 
 
 def _collapse_blank_runs(
