@@ -83,7 +83,6 @@ def test_the_expected_form_follows_the_cleaning_contract(
     assert expected_text(lines, "\n") == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="the shipped rules do not reach issue 17's targets yet")
 def test_the_rules_reach_the_targets_on_the_families() -> None:
     results = scores()
     summary = "\n".join(result.render(label) for label, result in results.items())

@@ -12,7 +12,18 @@ from clean_reports.errors import RuleError
 from clean_reports.rulecheck import example_failures
 from clean_reports.rules import available_packs, load_rules, pack_of
 
-PACKS = ["diyifanwen", "jingpin", "reseller-notices", "wenku"]
+PACKS = [
+    "diyifanwen",
+    "edit-download",
+    "follow-adverts",
+    "infringement",
+    "jingpin",
+    "page-furniture",
+    "reseller-notices",
+    "source-lines",
+    "trailers",
+    "wenku",
+]
 PACK_RULES = load_rules([], default_rules=False, packs=PACKS)
 
 STAMPED = """精选优质文档-倾情为你奉上2020年度述职报告
@@ -75,4 +86,31 @@ def test_unknown_pack_is_an_error() -> None:
 def test_list_rules_shows_the_packs() -> None:
     listing = CliRunner().invoke(cli, ["--list-rules", "--pack", "wenku"]).stdout
     assert any(line.split()[:2] == ["wenku-vip", "wenku"] for line in listing.splitlines())
-    assert "packs: diyifanwen (off), jingpin (off), reseller-notices (off), wenku (on)" in listing
+    off = ", ".join(f"{pack} (off)" for pack in PACKS if pack != "wenku")
+    assert f"packs: {off}, wenku (on)" in listing
+
+
+# Stamps of the families the newer packs catch, each in a form no rule example spells.
+FAMILIES = """2021年度述职报告（word版，可编辑）
+——————————————
+本文由公文范文站（www.gongwenfw.cn）整理发布
+——————————————
+一年来，我认真履行岗位职责，较好地完成了各项工作任务。
+部分内容来自互联网，若有侵权，请及时告知我们删除。
+第 2 页 共 5 页
+【关注公众号“笔杆子驿站”，免费领取更多材料】
+坚持学习，不断提高政治素质和业务能力。
+豆丁网 | 海量文档 免费下载
+THANKS !!!
+"""
+FAMILIES_CLEAN = """2021年度述职报告
+一年来，我认真履行岗位职责，较好地完成了各项工作任务。
+坚持学习，不断提高政治素质和业务能力。
+"""
+
+
+def test_the_family_packs_clean_a_stamped_report() -> None:
+    from clean_reports.core import clean
+
+    assert clean(FAMILIES, load_rules([])).text == FAMILIES  # none of these is default
+    assert clean(FAMILIES, load_rules([], packs=PACKS)).text == FAMILIES_CLEAN
