@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -77,17 +78,22 @@ def test_a_second_check_gives_the_same_report_from_the_cache(corpus: Path) -> No
 
 
 def test_the_cache_is_what_a_second_run_reads(corpus: Path) -> None:
-    """Planting a finding in one entry shows it in the next report: hits are not re-checked;
-    changing the file's bytes makes it a miss again."""
+    """Planting a finding in one entry, with its checksum, shows it in the next report:
+    hits are not re-checked; changing the file's bytes makes it a miss again."""
+    from clean_reports.cache import checksum
+
     invoke("--check", "corpus")
     clean = next(n for n in SEED_NAMES if (SEEDS / n).read_bytes() == (EXPECTED / n).read_bytes())
-    planted = ["qq-advert", 0, 2, "planted", 1, 1, 1, 3, "planted", None]
+    planted = ["qq-advert", 0, 7, "planted", 1, 1, 1, 8, "planted", None]
     with contextlib.closing(sqlite3.connect(corpus.parent / CACHE_DIR / DATABASE)) as db, db:
         for key, (_run, payload) in entries(corpus.parent / CACHE_DIR).items():
             encoding, bom, newline, matches = json.loads(payload)
             if not matches:
                 changed = json.dumps([encoding, bom, newline, [planted]])
-                db.execute("UPDATE findings SET payload = ? WHERE key = ?", (changed, key))
+                db.execute(
+                    "UPDATE findings SET payload = ?, checksum = ? WHERE key = ?",
+                    (changed, checksum(key, changed), key),
+                )
     _, out, _ = invoke("--check", "corpus")
     assert f'corpus/{clean}:1:1: qq-advert QQ advert: "planted"' in out
     (corpus / clean).write_bytes((corpus / clean).read_bytes() + b"\n")
@@ -294,3 +300,264 @@ def test_the_cache_keeps_its_entries_and_the_run_sees_results_without_them(
     runs.run(options._replace(cache=Cache(tmp_path / "cache")), again.append)
     assert all(result.hit for result in again)
     assert [r.matches for r in again] == [r.matches for r in seen]
+
+
+# A damaged or edited cache must never change an answer, nor stop a run: every entry below
+# is a miss, the file is checked again, and its entry is made again as it should be.
+
+
+def rows(folder: Path) -> dict[str, str]:
+    """The cache's entries: key -> payload."""
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db:
+        return dict(db.execute("SELECT key, payload FROM findings").fetchall())
+
+
+def rewrite(folder: Path, key: str, payload: object, check: object | None = None) -> None:
+    """Store ``payload`` as the entry of ``key``, with its right checksum unless ``check``
+    is given: what a damaged or edited file, not a damaged checksum, looks like."""
+    from clean_reports.cache import checksum
+
+    if check is None and isinstance(payload, str):
+        check = checksum(key, payload)
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
+        db.execute(
+            "UPDATE findings SET payload = ?, checksum = ? WHERE key = ?", (payload, check, key)
+        )
+
+
+GOOD_MATCH = ["qq-advert", 0, 7, "planted", 1, 1, 1, 8, "planted", None]
+
+
+def one_match(index: int, value: object) -> str:
+    """An entry of one match, GOOD_MATCH with its field ``index`` replaced by ``value``."""
+    match = [*GOOD_MATCH[:index], value, *GOOD_MATCH[index + 1 :]]
+    return json.dumps(["utf-8", False, "\n", [match]])
+
+
+DAMAGED = {
+    "bad JSON": '["utf-8", false, "\\n", [',
+    "not JSON at all": "\x00\x01garbage",
+    "nested past the JSON parser's depth": "[" * 100_000,
+    "a mapping": '{"encoding": "utf-8"}',
+    "too short": '["utf-8", false, "\\n"]',
+    "too long": '["utf-8", false, "\\n", [], []]',
+    "null": "null",
+    "a number for the encoding": '[5, false, "\\n", []]',
+    "a string for the byte-order mark": '["utf-8", "no", "\\n", []]',
+    "a mapping for the matches": '["utf-8", false, "\\n", {}]',
+    "a match that is not a list": '["utf-8", false, "\\n", ["qq-advert"]]',
+    "a match of too few fields": '["utf-8", false, "\\n", [["qq-advert", 0, 7]]]',
+    "a string for a position": one_match(1, "0"),
+    "true for a position": one_match(1, True),
+    "a float for a line": one_match(4, 1.0),
+    "a rule no longer loaded": one_match(0, "gone-rule"),
+    "an end before the start": one_match(2, 0),
+    "a text of another length": one_match(3, "p"),
+    "line 0": one_match(5, 0),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("payload", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_entry_is_a_miss_and_is_made_again(corpus: Path, payload: str) -> None:
+    expected = invoke("--check", "--no-cache", "corpus")
+    assert invoke("--check", "corpus") == expected
+    folder = corpus.parent / CACHE_DIR
+    good = rows(folder)
+    for key in good:
+        rewrite(folder, key, payload)
+    assert all(Cache(folder).get(key, load_rules([]), "x", 0) is None for key in good)
+    assert invoke("--check", "corpus") == expected
+    assert rows(folder) == good  # every entry overwritten with what the file holds
+    assert invoke("--check", "corpus") == expected
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b'["utf-8", false, "\\n", []]', 7, 7.5],
+    ids=["bytes", "an integer", "a float"],
+)
+def test_a_payload_of_another_sqlite_type_is_a_miss(corpus: Path, payload: object) -> None:
+    """SQLite keeps any type in any column: a payload that is not text is not read."""
+    from clean_reports.cache import checksum
+
+    expected = invoke("--check", "--no-cache", "corpus")
+    invoke("--check", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    good = rows(folder)
+    for key in good:
+        rewrite(folder, key, payload, checksum(key, str(payload)))
+    assert invoke("--check", "corpus") == expected
+    assert rows(folder) == good
+
+
+def dirty_and_clean(folder: Path) -> tuple[str, str, str]:
+    """The key of an entry with findings, and the key and payload of one without."""
+    found = rows(folder)
+    dirty = next(key for key, payload in found.items() if json.loads(payload)[3])
+    clean = next(key for key, payload in found.items() if not json.loads(payload)[3])
+    return dirty, clean, found[clean]
+
+
+def test_a_no_findings_entry_edited_in_is_not_trusted(corpus: Path) -> None:
+    """Well-formed, but not what was stored: the checksum no longer holds."""
+    expected = invoke("--check", "--no-cache", "corpus")
+    invoke("--check", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    good = rows(folder)
+    dirty, _, _ = dirty_and_clean(folder)
+    encoding, bom, newline, matches = json.loads(good[dirty])
+    assert matches
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
+        nothing = json.dumps([encoding, bom, newline, []])
+        db.execute("UPDATE findings SET payload = ? WHERE key = ?", (nothing, dirty))
+    assert invoke("--check", "corpus") == expected
+    assert rows(folder) == good
+
+
+def test_a_no_findings_entry_moved_from_a_clean_file_is_not_trusted(corpus: Path) -> None:
+    """A clean file's whole row (payload and checksum) under a dirty file's key: the
+    checksum is of the key as well, so --in-place still cleans the dirty file."""
+    invoke("--check", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    dirty, clean, clean_payload = dirty_and_clean(folder)
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
+        db.execute(
+            "UPDATE findings SET payload = ?, checksum = "
+            "(SELECT checksum FROM findings WHERE key = ?) WHERE key = ?",
+            (clean_payload, clean, dirty),
+        )
+    assert Cache(folder).get(dirty, load_rules([]), "x", 0) is None
+    assert invoke("--in-place", "corpus")[0] == 1
+    for name in SEED_NAMES:
+        assert (corpus / name).read_bytes() == (EXPECTED / name).read_bytes()
+
+
+def test_a_checksum_that_does_not_hold_is_a_miss(corpus: Path) -> None:
+    expected = invoke("--check", "--no-cache", "corpus")
+    invoke("--check", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    good = rows(folder)
+    for key, payload in good.items():
+        rewrite(folder, key, payload, "0" * 32)
+    assert invoke("--check", "corpus") == expected
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db:
+        assert "0" * 32 not in {check for (check,) in db.execute("SELECT checksum FROM findings")}
+
+
+def truncate(database: Path) -> None:
+    database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
+
+
+def header_only(database: Path) -> None:
+    database.write_bytes(database.read_bytes()[:100])
+
+
+def emptied(database: Path) -> None:
+    database.write_bytes(b"")
+
+
+def garbage(database: Path) -> None:
+    database.write_bytes(os.urandom(database.stat().st_size))
+
+
+def torn_pages(database: Path) -> None:
+    """A page in the middle overwritten: SQLite's own header still holds."""
+    data = bytearray(database.read_bytes())
+    data[4096 : 4096 * 2] = os.urandom(4096)
+    database.write_bytes(bytes(data))
+
+
+def other_layout(database: Path) -> None:
+    """A database of this name whose findings table is laid out otherwise."""
+    database.unlink()
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("CREATE TABLE meta (version TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES (?)", (__version__,))
+        db.execute("CREATE TABLE findings (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
+        db.execute("CREATE TABLE usage (key TEXT PRIMARY KEY, last_used INTEGER NOT NULL)")
+
+
+def no_tables(database: Path) -> None:
+    database.unlink()
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("CREATE TABLE meta (version TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES (?)", (__version__,))
+
+
+@pytest.mark.parametrize(
+    "damage", [truncate, header_only, emptied, garbage, torn_pages, other_layout, no_tables]
+)
+def test_a_damaged_database_file_gives_the_answer_of_no_cache(
+    corpus: Path, damage: Callable[[Path], None]
+) -> None:
+    """With enough files that the database spans several pages; the run after the
+    damage replaces what it cannot use, and the one after that reads the cache again."""
+    seed_dir = corpus / "more"
+    for copy in range(40):
+        for name in SEED_NAMES:
+            data = (SEEDS / name).read_bytes() + f"\n第{copy}份\n".encode()
+            (seed_dir / f"{copy:02d}").mkdir(parents=True, exist_ok=True)
+            (seed_dir / f"{copy:02d}" / name).write_bytes(data)
+    expected = invoke("--check", "--no-cache", "corpus")
+    assert invoke("--check", "corpus") == expected
+    database = corpus.parent / CACHE_DIR / DATABASE
+    assert database.stat().st_size > 3 * 4096
+    damage(database)
+    for _ in range(3):
+        code, out, err = invoke("--check", "corpus")
+        assert (code, out, err) == expected
+        assert "Traceback" not in err
+    found = rows(corpus.parent / CACHE_DIR)
+    assert len(found) == 41 * len(SEED_NAMES)
+    cache, shipped = Cache(corpus.parent / CACHE_DIR), load_rules([])
+    assert all(cache.get(key, shipped, "x", 0) is not None for key in found)
+
+
+def test_a_damaged_parsed_rule_file_is_parsed_again(tmp_path: Path) -> None:
+    """The rule cache is read as carefully: a damaged, edited or foreign entry is a miss."""
+    cache = tmp_path / "cache"
+    rule_file = tmp_path / "demo.yaml"
+    rule_file.write_text(RULE_FILE, encoding="utf-8")
+    expected = [(r.id, r.pattern.pattern) for r in load_rules([rule_file], cache_dir=cache)]
+    (entry,) = [p for p in (cache / RULE_DOCUMENTS).iterdir() if "演示水印" in p.read_text("utf-8")]
+    stored = entry.read_bytes()
+    check, _, text = stored.decode().partition("\n")
+    edited = text.replace("演示水印", "别的")
+    damaged = [
+        b"",
+        b"\xff\xfe",
+        stored[: len(stored) // 2],
+        f"{check}\n{edited}".encode(),  # edited: the checksum no longer holds
+        f"{check}\n{'[' * 100_000}".encode(),
+        b"not a checksum\n" + text.encode(),
+        text.encode(),  # the layout of rules-v1: JSON alone
+    ]
+    for data in damaged:
+        entry.write_bytes(data)
+        got = [(r.id, r.pattern.pattern) for r in load_rules([rule_file], cache_dir=cache)]
+        assert got == expected
+        assert entry.read_bytes() == stored  # made again
+
+
+def test_a_remembered_document_that_makes_no_rules_is_parsed_again(tmp_path: Path) -> None:
+    """Even an entry whose checksum holds is not trusted to say a valid file is invalid."""
+    from clean_reports.cache import checksum
+
+    cache = tmp_path / "cache"
+    rule_file = tmp_path / "demo.yaml"
+    rule_file.write_text(RULE_FILE, encoding="utf-8")
+    load_rules([rule_file], cache_dir=cache, default_rules=False)
+    (entry,) = (cache / RULE_DOCUMENTS).iterdir()
+    wrong = json.dumps({"rules": []})
+    entry.write_text(f"{checksum(entry.name, wrong)}\n{wrong}", encoding="utf-8")
+    (rule,) = load_rules([rule_file], cache_dir=cache, default_rules=False)
+    assert rule.id == "demo"
+
+
+def test_parsed_rule_files_of_the_earlier_layout_are_deleted(tmp_path: Path) -> None:
+    old = tmp_path / "cache" / "rules-v1"
+    old.mkdir(parents=True)
+    (old / "0123.json").write_text('{"rules": []}', encoding="utf-8")
+    load_rules([], cache_dir=tmp_path / "cache")
+    assert not old.exists()
+    assert len(list((tmp_path / "cache" / RULE_DOCUMENTS).iterdir())) == 2

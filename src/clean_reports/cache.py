@@ -9,6 +9,14 @@ a forced encoding and ``--text-field``. The cache file carries the tool's versio
 an upgrade starts afresh. Only findings are remembered, never a failure: a file that
 failed is tried again.
 
+A cache must never change an answer, and its file can be damaged (a crash of the machine,
+a disk, a cache restored from somewhere else) or edited. So each entry is stored with a
+checksum of what it holds and of the key it holds it for, and an entry is used only when
+that checksum, the entry's shape and its rule ids all hold: anything else is a miss, the
+file is checked again and the entry overwritten. The checksum is no signature: whoever
+can write the cache folder and knows how it is made can make an entry that passes, as
+they could edit the tool itself; it catches damage, and an entry moved to another key.
+
 The entries live in an SQLite database (Python's own ``sqlite3``): a run that checks one
 file (a pre-commit hook) looks up one row instead of loading the cache of the whole
 corpus, and worker processes each read it through their own connection. Entries that
@@ -26,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,10 +58,11 @@ except ImportError:  # another Python
 
 CACHE_DIR = ".clean-reports-cache"
 KEEP_SECONDS = 30 * 24 * 3600
-DATABASE = "findings-v3.sqlite"
+DATABASE = "findings-v4.sqlite"
 # Earlier layouts, deleted when a run saves.
-OLD_DATABASES = ("findings-v1.sqlite", "findings-v2.sqlite")
-RULE_DOCUMENTS = "rules-v1"  # parsed rule files, one JSON file each
+OLD_DATABASES = ("findings-v1.sqlite", "findings-v2.sqlite", "findings-v3.sqlite")
+RULE_DOCUMENTS = "rules-v2"  # parsed rule files: a checksum, then the JSON, in each
+OLD_RULE_DOCUMENTS = ("rules-v1",)  # deleted when a rule file is remembered
 KEEP_DOCUMENTS = 100
 # What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
 _GITIGNORE = "# Automatically created by clean-reports.\n*\n"
@@ -63,11 +73,17 @@ _CACHEDIR_TAG = (
 )
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, payload TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS findings "
+    "(key TEXT PRIMARY KEY, payload TEXT NOT NULL, checksum TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS usage "
     "(key TEXT PRIMARY KEY, last_used INTEGER NOT NULL) WITHOUT ROWID",  # Unix seconds
     "CREATE INDEX IF NOT EXISTS usage_by_time ON usage (last_used)",
 )
+_COLUMNS = {
+    "meta": ["version"],
+    "findings": ["key", "payload", "checksum"],
+    "usage": ["key", "last_used"],
+}
 
 
 @dataclass
@@ -120,17 +136,16 @@ class Cache:
         import sqlite3
 
         try:
-            row = connection.execute("SELECT payload FROM findings WHERE key = ?", (key,))
+            row = connection.execute("SELECT payload, checksum FROM findings WHERE key = ?", (key,))
             found = row.fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error:  # damaged: a miss, and the file is checked again
             return None
-        if found is None:
+        if found is None or not _intact(key, *found):
             return None
-        encoding, bom, newline, raw = json.loads(found[0])
-        described = {rule.id: rule.description for rule in rules}
-        matches = tuple(
-            Match(rule_id, described.get(rule_id, ""), *fields) for rule_id, *fields in raw
-        )
+        entry = _read_payload(found[0], {rule.id: rule.description for rule in rules})
+        if entry is None:
+            return None
+        encoding, bom, newline, matches = entry
         return FileResult(
             path,
             Status.CLEANED if matches else Status.UNCHANGED,
@@ -197,6 +212,7 @@ class Cache:
             # of the machine can leave a file that is not a database, replaced above.
             connection.execute("PRAGMA synchronous = OFF")
             with connection:
+                _drop_other_layouts(connection)
                 for statement in _SCHEMA:
                     connection.execute(statement)
                 meta = connection.execute("SELECT version FROM meta").fetchone()
@@ -210,7 +226,8 @@ class Cache:
                     ((now, key) for key in self.used),
                 )
                 connection.executemany(
-                    "INSERT OR REPLACE INTO findings VALUES (?, ?)", self.new.items()
+                    "INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
+                    ((key, payload, checksum(key, payload)) for key, payload in self.new.items()),
                 )
                 connection.executemany(
                     "INSERT OR REPLACE INTO usage VALUES (?, ?)",
@@ -228,6 +245,28 @@ class Cache:
                 (self.folder / old).unlink()
 
 
+def checksum(key: str, payload: str) -> str:
+    """What an entry's ``payload`` must come with to be read as the entry of ``key``."""
+    return blake2b(payload.encode(), digest_size=16, key=key.encode()[:64]).hexdigest()
+
+
+def _intact(key: str, payload: object, check: object) -> bool:
+    """Whether a row holds text and the checksum of that text for ``key`` (SQLite keeps
+    whatever type it is given, whatever the column says)."""
+    return isinstance(payload, str) and isinstance(check, str) and check == checksum(key, payload)
+
+
+def _drop_other_layouts(connection: sqlite3.Connection) -> None:
+    """Drop the tables when one of them is not laid out as this version lays it out (a
+    damaged or foreign file of the same name): they are made again, empty."""
+    for table, columns in _COLUMNS.items():
+        found = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+        if found and found != columns:
+            for name in _COLUMNS:
+                connection.execute(f"DROP TABLE IF EXISTS {name}")
+            return
+
+
 def prepare(folder: Path) -> None:
     """Make the cache folder, marked so that git and backup tools leave it alone."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -238,9 +277,15 @@ def prepare(folder: Path) -> None:
 
 def recall_document(folder: Path, data: bytes) -> Any:
     """The parsed rule file whose bytes are ``data``, if remembered (else ``None``)."""
+    name = _document_name(data)
     try:
-        return json.loads((folder / RULE_DOCUMENTS / _document_name(data)).read_bytes())
-    except (OSError, ValueError):
+        check, _, text = (
+            (folder / RULE_DOCUMENTS / name).read_text(encoding="utf-8").partition("\n")
+        )
+        if not _intact(name, text, check):
+            return None
+        return json.loads(text)
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -253,7 +298,11 @@ def remember_document(folder: Path, data: bytes, document: Any) -> None:
         if json.loads(text) != document:
             return
         prepare(folder)
-        atomic_write(folder / RULE_DOCUMENTS / _document_name(data), text.encode(), durable=False)
+        name = _document_name(data)
+        stored = f"{checksum(name, text)}\n{text}"
+        atomic_write(folder / RULE_DOCUMENTS / name, stored.encode(), durable=False)
+        for old in OLD_RULE_DOCUMENTS:
+            shutil.rmtree(folder / old, ignore_errors=True)
         entries = sorted((folder / RULE_DOCUMENTS).iterdir(), key=lambda p: p.stat().st_mtime_ns)
         for stale in entries[:-KEEP_DOCUMENTS]:
             stale.unlink()
@@ -281,6 +330,53 @@ def _open_for_reading(path: Path) -> sqlite3.Connection | None:
         connection.close()
         return None
     return connection
+
+
+def _read_payload(
+    payload: str, described: dict[str, str]
+) -> tuple[str, bool, str | None, tuple[Match, ...]] | None:
+    """An entry's encoding, byte-order mark, newline and matches, or ``None`` when it is
+    not one :func:`_payload` makes for these rules (``described``: id -> description)."""
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, list) or len(value) != 4:
+        return None
+    encoding, bom, newline, raw = value
+    if (
+        not isinstance(encoding, str)
+        or not isinstance(bom, bool)
+        or not (newline is None or isinstance(newline, str))
+        or not isinstance(raw, list)
+    ):
+        return None
+    matches = []
+    for fields in raw:
+        if not isinstance(fields, list) or len(fields) != len(_MATCH_TYPES):
+            return None
+        if not all(type(field) in types for field, types in zip(fields, _MATCH_TYPES, strict=True)):
+            return None
+        rule_id, start, end, text, line, column, end_line, end_column, normalized, row = fields
+        if (
+            rule_id not in described
+            or not 0 <= start <= end
+            or end - start != len(text)
+            or min(line, column, end_line, end_column) < 1
+            or (line, column) > (end_line, end_column)
+        ):
+            return None
+        matches.append(
+            Match(rule_id, described[rule_id], start, end, text, line, column, end_line,
+                  end_column, normalized, row)
+        )  # fmt: skip
+    return encoding, bom, newline, tuple(matches)
+
+
+# The types of a match's fields in an entry (exactly: a bool is no position).
+_MATCH_TYPES: tuple[tuple[type, ...], ...] = (
+    (str,), (int,), (int,), (str,), (int,), (int,), (int,), (int,), (str,), (int, type(None)),
+)  # fmt: skip
 
 
 def _payload(result: FileResult) -> list[Any]:

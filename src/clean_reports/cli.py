@@ -244,6 +244,7 @@ def _inputs(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="CLEAN_REPORTS_CACHE_DIR",
+    show_envvar=True,
     help=(
         "Where --check and --in-place remember findings  "
         f"[default: {CACHE_DIR} beside the config file, else here]"
@@ -297,7 +298,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
     reporter: Reporter | None = None
     try:
         overrides = {
-            field: params[name] for name, field in _CONFIGURABLE.items() if _given(ctx, name)
+            field: params[name] for name, field in _CONFIGURABLE.items() if _set(ctx, name)
         }
         settings = load_settings(local, params["config_file"], overrides)
         cache = _cache(settings, mode, params)
@@ -385,7 +386,18 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
 
 
 def _given(ctx: click.Context, name: str) -> bool:
+    """Whether the flag ``name`` was typed on the command line."""
     return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+
+def _set(ctx: click.Context, name: str) -> bool:
+    """Whether ``name`` was set by a flag or by its environment variable: either beats
+    the config file (a flag beats the variable: click reads the variable only when the
+    flag is not given), as ``RUFF_CACHE_DIR`` beats ruff's ``cache-dir``."""
+    return ctx.get_parameter_source(name) in (
+        ParameterSource.COMMANDLINE,
+        ParameterSource.ENVIRONMENT,
+    )
 
 
 def _mode(params: dict[str, Any]) -> Mode:

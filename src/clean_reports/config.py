@@ -98,6 +98,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "no-cache": ("no_cache", "bool"),
 }
 OUTPUT_ENCODINGS = ("utf-8", "original")
+# A pyproject.toml is a few kilobytes; a config file is read whole before it is parsed.
+MAX_CONFIG_BYTES = 2_000_000
 
 
 def find_repo_root(start: Path) -> Path | None:
@@ -229,15 +231,26 @@ def _section(path: Path) -> Mapping[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A config file, read as the untrusted input it is (it comes with the corpus): one
+    larger than :data:`MAX_CONFIG_BYTES` or nested too deeply for the parser is an
+    error naming it, not a long wait or a traceback."""
     import tomllib  # only a run with a config file pays for it
 
     try:
         with path.open("rb") as stream:
-            return tomllib.load(stream)
+            data = stream.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1_000_000} MB; not read")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _common_folder(paths: Sequence[Path]) -> Path:

@@ -26,6 +26,11 @@ _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "examples"}
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
 _FILE_KEYS = {"description", "rules"}
+# What one YAML file may be: a few hundred rules are tens of kilobytes and a few
+# thousand values (the shipped files hold about five hundred in all).
+MAX_YAML_BYTES = 2_000_000
+MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 64
 
 
 class Removal(enum.Enum):
@@ -157,34 +162,169 @@ def load_rule_file(path: Path, cache_dir: Path | None = None) -> list[Rule]:
 
     With ``cache_dir``, the parsed document is remembered there under a hash of the
     file's bytes, and a run whose rule files are all remembered never loads PyYAML:
-    importing it is a sixth of the start-up of a one-file check (a pre-commit hook).
+    importing it is a sixth of the start-up of a one-file check (a pre-commit hook). A
+    remembered document that does not make rules is not trusted: the file is parsed
+    again, so that the cache can never change what a rule file says.
     """
     source = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_YAML_BYTES + 1)
+    except OSError as exc:
+        raise RuleError(source, f"cannot read rule file: {exc}") from exc
+    if len(data) > MAX_YAML_BYTES:
+        raise RuleError(
+            source, f"larger than {MAX_YAML_BYTES // 1_000_000} MB; a rule file is not that big"
+        )
+    try:
         text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise RuleError(source, f"cannot read rule file: {exc}") from exc
     if cache_dir is None:
         return parse_rule_document(_parse_yaml(text, source), source)
     from .cache import recall_document, remember_document
 
     document = recall_document(cache_dir, data)
-    if document is None:
-        document = _parse_yaml(text, source)
-        remember_document(cache_dir, data, document)
-    return parse_rule_document(document, source)
+    if document is not None:
+        try:
+            return parse_rule_document(document, source)
+        except RuleError:
+            pass  # not what this file's own text says: read it again
+    document = _parse_yaml(text, source)
+    rules = parse_rule_document(document, source)
+    remember_document(cache_dir, data, document)
+    return rules
 
 
 def _parse_yaml(text: str, source: str) -> Any:
+    """The one way this tool reads YAML: safe tags only, and bounded.
+
+    Rule files come from corpus repositories and pull requests, so a file may be hostile.
+    YAML's anchors and aliases let a few hundred bytes stand for billions of values (a
+    "billion laughs"): nothing the loader builds is large, since an alias shares its
+    anchor's value, but whatever walks the result — validation, the JSON copy the cache
+    keeps — meets every repetition. So the document is composed here, from the parser's
+    events, counting what it would expand to and how deep it nests, and refused as soon
+    as either passes its bound (:data:`MAX_YAML_NODES`, :data:`MAX_YAML_DEPTH`), before
+    anything is built from it. An alias inside its own anchor (a document that contains
+    itself) is refused too.
+    """
     import yaml
 
-    # libyaml's safe loader when PyYAML was built with it: ten times faster
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # libyaml's parser when PyYAML was built with it: ten times faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        return yaml.load(text, Loader=loader)
+        node = _compose(loader, source)
+        return None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise RuleError(source, f"invalid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+
+
+def _compose(loader: Any, source: str) -> Any:
+    """The document's node graph, as PyYAML's composer makes it, within the bounds."""
+    from yaml import events, nodes
+    from yaml.composer import ComposerError
+
+    loader.get_event()  # the stream's start
+    if loader.check_event(events.StreamEndEvent):
+        loader.get_event()
+        return None
+    loader.get_event()  # the document's start
+    anchors: dict[str, Any] = {}  # anchor -> its node
+    sizes: dict[str, int] = {}  # anchor -> what its node expands to, once it is complete
+    open_nodes: list[tuple[Any, list[Any], str | None, int]] = []  # node, children, anchor, at
+    total = 0  # values the document expands to so far
+    root: Any = None
+    while root is None:
+        event = loader.get_event()
+        mark: Any = event.start_mark  # libyaml's marks are not PyYAML's, to the stubs
+        line = mark.line + 1
+        if isinstance(event, events.CollectionEndEvent):
+            node, children, anchor, at = open_nodes.pop()
+            node.end_mark = event.end_mark
+            if isinstance(node, nodes.MappingNode):
+                node.value = list(zip(children[0::2], children[1::2], strict=True))
+            if anchor is not None:
+                sizes[anchor] = total - at
+            if not open_nodes:
+                root = node
+            continue
+        if isinstance(event, events.AliasEvent):
+            if event.anchor not in anchors:
+                raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", mark)
+            if event.anchor not in sizes:
+                raise RuleError(source, f"line {line}: the alias *{event.anchor} is inside itself")
+            node = anchors[event.anchor]
+            total += sizes[event.anchor]
+        else:
+            node = _new_node(loader, event, anchors)
+            total += 1
+            if isinstance(event, events.ScalarEvent) and event.anchor is not None:
+                sizes[event.anchor] = 1
+        if total > MAX_YAML_NODES:
+            raise RuleError(
+                source,
+                f"line {line}: the document expands to more than {MAX_YAML_NODES:,} values "
+                "(anchors and aliases that repeat each other: a 'billion laughs'); not loaded",
+            )
+        if open_nodes:
+            open_nodes[-1][1].append(node)
+        elif not isinstance(node, nodes.CollectionNode) or isinstance(event, events.AliasEvent):
+            root = node
+        if isinstance(event, events.CollectionStartEvent):
+            if len(open_nodes) >= MAX_YAML_DEPTH:
+                raise RuleError(
+                    source, f"line {line}: nested more than {MAX_YAML_DEPTH} levels deep"
+                )
+            open_nodes.append((node, node.value, event.anchor, total - 1))
+    loader.get_event()  # the document's end
+    if not loader.check_event(events.StreamEndEvent):
+        raise ComposerError(
+            "expected a single document in the stream",
+            root.start_mark,
+            "but found another document",
+            loader.get_event().start_mark,
+        )
+    loader.get_event()
+    return root
+
+
+def _new_node(loader: Any, event: Any, anchors: dict[str, Any]) -> Any:
+    """The node a scalar or the start of a collection makes, its tag resolved as PyYAML's
+    composer resolves it; an anchor names it from here on."""
+    from yaml import events, nodes
+    from yaml.composer import ComposerError
+
+    anchor = event.anchor
+    start: Any = event.start_mark  # libyaml's marks are not PyYAML's, to the stubs
+    end: Any = event.end_mark
+    if anchor is not None and anchor in anchors:
+        raise ComposerError(
+            f"found duplicate anchor {anchor!r}; first occurrence",
+            anchors[anchor].start_mark,
+            "second occurrence",
+            start,
+        )
+    tag = event.tag
+    node: Any
+    if isinstance(event, events.ScalarEvent):
+        if tag is None or tag == "!":
+            tag = loader.resolve(nodes.ScalarNode, event.value, event.implicit)
+        node = nodes.ScalarNode(tag, event.value, start, end, style=event.style)
+    else:
+        kind = (
+            nodes.SequenceNode
+            if isinstance(event, events.SequenceStartEvent)
+            else nodes.MappingNode
+        )
+        if tag is None or tag == "!":
+            tag = loader.resolve(kind, None, event.implicit)
+        node = kind(tag, [], start, None, flow_style=event.flow_style)
+    if anchor is not None:
+        anchors[anchor] = node
+    return node
 
 
 def parse_rule_document(document: Any, source: str) -> list[Rule]:
