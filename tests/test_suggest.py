@@ -389,7 +389,7 @@ def test_template_reports_through_the_cli_say_why_nothing_is_proposed(
     texts = [text_of(lines) for lines in template_reports(84, random.Random(12))]
     result, document, lost, _ = suggest_and_apply(tmp_path, known_rules, texts, texts)
     assert document["rules"] == [] and lost == 0
-    assert "0 proposals from 84 documents." in result.stderr
+    assert "0 proposals from 84 documents.\n  no proposals: " in result.stderr
     header = (tmp_path / "suggested.yaml").read_text(encoding="utf-8")
     assert "# no proposals: " in header and "recur in 3 or more documents" in header
     assert "titles" in header and "body text" in header
@@ -500,6 +500,8 @@ def test_one_document_through_the_cli_says_why_nothing_is_proposed(tmp_path: Pat
     short_corpus(tmp_path / "corpus", "utf-8", count=1)
     result = run_installed("--suggest", "corpus", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "0 proposals from 1 document." in result.stderr
+    assert "0 proposals from 1 document.\n  no proposals: a line is proposed only when 3" in (
+        result.stderr
+    )
     assert "# no proposals: a line is proposed only when 3 or more documents" in result.stdout
     assert yaml.safe_load(result.stdout)["rules"] == []

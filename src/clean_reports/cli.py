@@ -536,7 +536,7 @@ def _suggest(
     A file that cannot be read is an error, as in a run: the proposals of the rest are
     still given, and the exit status says that not every file was read.
     """
-    from .suggest import suggest, to_yaml
+    from .suggest import explain, suggest, to_yaml
 
     texts = TextReader(
         paths,
@@ -553,6 +553,8 @@ def _suggest(
         click.echo(document, nl=False)
     failed = f"; {plural(texts.failed, 'file')} failed" if texts.failed else ""
     say(f"{plural(len(proposals), 'proposal')} from {plural(texts.count, 'document')}{failed}.")
+    for line in explain(proposals, texts.count):
+        say(f"  {line}")
     return exit_code(failed=texts.failed, findings=0, findings_fail=False)
 
 
