@@ -210,3 +210,20 @@ def test_failed_files_appear_in_machine_formats(
 def test_output_format_only_goes_with_check(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--output-format", "json", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_names_that_are_not_utf8_are_shown_with_the_byte_escaped() -> None:
+    from clean_reports.walk import shown
+
+    assert shown("corpus/a-\udcff.txt") == "corpus/a-\\xff.txt"
+    assert shown("述职报告/a b.txt") == "述职报告/a b.txt"  # a valid name is left alone
+    assert shown("x-\ud800") == "x-\\ud800"  # a surrogate no name decodes to
+
+
+def test_a_sarif_uri_percent_encodes_what_a_uri_path_cannot_hold() -> None:
+    from clean_reports.formats import uri_path
+
+    assert uri_path("corpus/000_155c858b691bed45.txt") == "corpus/000_155c858b691bed45.txt"
+    assert uri_path("corpus/a-\udcff.txt") == "corpus/a-%FF.txt"
+    assert uri_path("a b/50%#1?.txt") == "a%20b/50%25%231%3F.txt"
+    assert uri_path("述职报告.txt") == "述职报告.txt"  # as before: an IRI keeps it

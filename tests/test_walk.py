@@ -141,3 +141,37 @@ def test_gitignore_above_the_walked_folder_counts(tmp_path: Path) -> None:
     assert relatives(repo / "corpus", root=repo) == ["public/q.txt"]
     assert relatives(repo / "corpus" / "private" / "p.txt", root=repo) == ["p.txt"]
     assert relatives(repo / "corpus" / "private" / "p.txt", root=repo, force_exclude=True) == []
+
+
+LOOP = "a symbolic link loop (following it leads back to it); not followed"
+
+
+def test_links_that_cannot_be_followed_fail_alone_and_the_walk_goes_on(tree: Path) -> None:
+    (tree / "la.txt").symlink_to("lb.txt")
+    (tree / "lb.txt").symlink_to("la.txt")
+    (tree / "sub" / "folder-loop").symlink_to("folder-loop")  # named like a folder
+    (tree / "sub" / "through-a-file.txt").symlink_to("c.txt/inner.txt")
+    sources = list(walk([tree], WalkOptions(root=tree)))
+    taken = [s.relative for s in sources if not s.error]
+    assert taken == ["a.txt", "b.txt", "out/old.txt", "sub/c.txt", "sub/deeper/d.txt"]
+    problems = {s.relative: s.error for s in sources if s.error}
+    assert problems == {
+        "la.txt": LOOP,
+        "lb.txt": LOOP,
+        "sub/folder-loop": LOOP,
+        "sub/through-a-file.txt": (
+            "a symbolic link whose target cannot be looked at (Not a directory); not followed"
+        ),
+    }
+
+
+def test_a_named_link_that_loops_is_an_entry_that_failed(tree: Path) -> None:
+    (tree / "la.txt").symlink_to("lb.txt")
+    (tree / "lb.txt").symlink_to("la.txt")
+    (tree / "gone.txt").symlink_to("nothing-here.txt")
+    sources = list(walk([tree / "la.txt", tree / "gone.txt", tree / "a.txt"]))
+    assert [(s.relative, s.error) for s in sources] == [
+        ("la.txt", LOOP),
+        ("gone.txt", "a dangling symbolic link"),
+        ("a.txt", None),
+    ]

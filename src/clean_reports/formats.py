@@ -3,6 +3,10 @@
 Every renderer takes the same finished list of :class:`FileResult` and returns the
 whole report as a string. Paths in the GitHub and SARIF formats are relative to the
 repository root, because that is what annotations and code scanning resolve against.
+
+A result keeps a file's path as the system gave it; a name that is not UTF-8 is shown
+with each such byte as ``\\xff`` (:func:`~clean_reports.walk.shown`), and as ``%FF`` in
+a SARIF URI, so that every report can be encoded and still names the file.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from . import __version__
 from .core import Match
 from .results import FileResult, RunTotals, Status
 from .rules import Rule
+from .walk import shown
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -28,7 +33,9 @@ _SNIPPET_CHARS = 40
 def finding_line(path: str, match: Match) -> str:
     """``path:line:col: RULE-ID message``, the format editors and CI logs understand;
     ``path#record:line:col`` for a record of a dataset, its line counted in the record."""
-    return f"{where(path, match)}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
+    return (
+        f"{shown(where(path, match))}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
+    )
 
 
 def _record(match: Match) -> str:
@@ -82,7 +89,7 @@ def render_text(results: Sequence[FileResult], totals: RunTotals, **_: Any) -> s
 def render_json(results: Sequence[FileResult], **_: Any) -> str:
     findings = [
         {
-            "path": result.path,
+            "path": shown(result.path),
             "line": match.line,
             "column": match.column,
             "end_line": match.end_line,
@@ -111,11 +118,10 @@ def escape_property(value: str) -> str:
 def render_github(results: Sequence[FileResult], root: Path, **_: Any) -> str:
     lines = []
     for result in results:
-        file = escape_property(repo_relative(result.path, root))
+        file = escape_property(shown(repo_relative(result.path, root)))
         if result.status is Status.FAILED:
-            lines.append(
-                f"::error file={file},title=clean-reports::{escape_data(result.reason or '')}"
-            )
+            reason = escape_data(shown(result.reason or ""))
+            lines.append(f"::error file={file},title=clean-reports::{reason}")
         for match in result.matches:
             place = [
                 f"line={match.line}",
@@ -162,7 +168,7 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
             }
             if match.row is not None:
                 entry["locations"][0]["logicalLocations"] = [
-                    {"fullyQualifiedName": where(result.path, match), "kind": "element"}
+                    {"fullyQualifiedName": shown(where(result.path, match)), "kind": "element"}
                 ]
                 entry["properties"] = {"record": match.row}
             if match.rule_id in index:
@@ -171,7 +177,7 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
     failures = [
         {
             "level": "error",
-            "message": {"text": f"{result.path}: {result.reason}"},
+            "message": {"text": shown(f"{result.path}: {result.reason}")},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path, root)}}],
         }
         for result in results
@@ -208,7 +214,37 @@ def _artifact(path: str, root: Path) -> dict[str, str]:
     relative = repo_relative(path, root)
     if relative.startswith("/"):
         return {"uri": Path(relative).as_uri()}
-    return {"uri": relative, "uriBaseId": "%SRCROOT%"}
+    return {"uri": uri_path(relative), "uriBaseId": "%SRCROOT%"}
+
+
+_URI_KEEPS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/"
+)
+
+
+def uri_path(path: str) -> str:
+    """A relative path as a URI reference: what a URI path cannot hold is percent-encoded,
+    a byte of the name that is not UTF-8 as itself (``%FF``).
+
+    Other non-ASCII characters are kept, as an IRI keeps them: reports of names that were
+    always valid stay as they were, and so do the fingerprints made from them.
+    """
+    if all(char in _URI_KEEPS for char in path):
+        return path
+    parts = []
+    for char in path:
+        if char in _URI_KEEPS:
+            parts.append(char)
+        elif char.isascii() or "\udc80" <= char <= "\udcff":
+            # an ASCII character a path must escape, or an undecodable byte of the name
+            parts.append(
+                "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogateescape"))
+            )
+        elif "\ud800" <= char <= "\udfff":
+            parts.append("%EF%BF%BD")  # a surrogate no name decodes to: U+FFFD
+        else:
+            parts.append(char)
+    return "".join(parts)
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -239,28 +275,30 @@ def render_junit(results: Sequence[FileResult], **_: Any) -> str:
     suites = ET.Element("testsuites", name="clean-reports")
     total_tests = total_failures = total_errors = 0
     for result in results:
-        suite = ET.SubElement(suites, "testsuite", name=result.path)
+        path = shown(result.path)
+        suite = ET.SubElement(suites, "testsuite", name=path)
         cases = 0
         if result.status is Status.FAILED:
-            case = ET.SubElement(suite, "testcase", classname=result.path, name="read and decode")
-            error = ET.SubElement(case, "error", message=result.reason or "", type="FileFailure")
-            error.text = result.reason
+            reason = None if result.reason is None else shown(result.reason)
+            case = ET.SubElement(suite, "testcase", classname=path, name="read and decode")
+            error = ET.SubElement(case, "error", message=reason or "", type="FileFailure")
+            error.text = reason
             cases, errors, failures = 1, 1, 0
         elif result.matches:
             for match in result.matches:
                 case = ET.SubElement(
                     suite,
                     "testcase",
-                    classname=result.path,
+                    classname=path,
                     name=f"{match.rule_id} at {_record(match)}{match.line}:{match.column}",
-                    file=result.path,
+                    file=path,
                     line=str(match.line),
                 )
                 failure = ET.SubElement(case, "failure", message=message(match), type=match.rule_id)
                 failure.text = finding_line(result.path, match)
             cases, errors, failures = len(result.matches), 0, len(result.matches)
         else:
-            ET.SubElement(suite, "testcase", classname=result.path, name="no watermarks")
+            ET.SubElement(suite, "testcase", classname=path, name="no watermarks")
             cases, errors, failures = 1, 0, 0
         suite.set("tests", str(cases))
         suite.set("failures", str(failures))
@@ -281,7 +319,7 @@ def render_explain(results: Sequence[FileResult], totals: RunTotals, **_: Any) -
     for result in results:
         if not result.matches:
             continue
-        lines.append(result.path)
+        lines.append(shown(result.path))
         for match in result.matches:
             lines_and_columns = f"{match.line}:{match.column}-{match.end_line}:{match.end_column}"
             place = _record(match) + lines_and_columns

@@ -25,6 +25,7 @@ from . import __version__
 from .core import Match
 from .errors import CleanReportsError
 from .results import FileResult, RunTotals
+from .walk import shown
 from .write import temp_name
 
 CONTEXT_CHARS = 40
@@ -56,12 +57,12 @@ class HtmlReport:
             for m, (before, after) in zip(result.matches, result.contexts, strict=False)
         ]
         record = {
-            "p": result.path,
+            "p": shown(result.path),  # a name that is not UTF-8 as every report shows it
             "s": result.status.value,
             "e": (result.encoding or "") + (" (BOM)" if result.bom else ""),
             "h": len(result.matches),
             "c": result.chars_removed or 0,
-            "r": result.reason or "",
+            "r": shown(result.reason or ""),
             "m": removals,
         }
         self.stream.write(

@@ -3,6 +3,10 @@
 Data goes to stdout (findings, diffs, a machine-readable report); everything for people
 (summary table, failures, per-file decisions) goes to stderr, so
 ``clean-reports --check ... > findings.txt`` keeps only findings.
+
+Every path is written as :func:`~clean_reports.walk.shown` gives it (a byte of a name
+that is not UTF-8 as ``\\xff``): a name the terminal or summary.json cannot carry must
+not stop the run, nor be shown differently in one place than in another.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
 from .rules import Rule, available_packs, pack_of
 from .run import DIFF_SUFFIX
+from .walk import shown
 from .write import atomic_write, sweep_temp_files, temp_name
 
 if TYPE_CHECKING:
@@ -52,7 +57,9 @@ def set_color(choice: str, environ: Mapping[str, str]) -> bool | None:
 
 
 def say(message: str, style: str | None = None) -> None:
-    """A line for people, on stderr, coloured as ``--color`` says."""
+    """A line for people, on stderr, coloured as ``--color`` says; a path in it that is
+    not UTF-8 is shown as every report shows it."""
+    message = shown(message)
     if style == "error":
         click.secho(message, err=True, fg="red", bold=True, color=_color)
     elif style == "dim":
@@ -154,7 +161,8 @@ class Reporter:
             say(f"{plural(totals.cleaned, 'file')} cleaned, {totals.unchanged} unchanged{failed}.")
             return
         elapsed = time.monotonic() - self.started
-        print_summary(totals, title=f"clean-reports → {self.out_dir}", seconds=elapsed)
+        title = f"clean-reports → {shown(str(self.out_dir))}"
+        print_summary(totals, title=title, seconds=elapsed)
 
     def _finish_check(self, totals: RunTotals) -> None:
         if self.collect:
@@ -214,7 +222,7 @@ def print_summary(totals: RunTotals, *, title: str, seconds: float) -> None:
         failed.add_column("file", style="bold red", overflow="fold")
         failed.add_column("reason", overflow="fold")
         for path, reason in totals.failures:
-            failed.add_row(path, reason)
+            failed.add_row(shown(path), shown(reason))
         if totals.failed > len(totals.failures):
             failed.add_row(f"… and {totals.failed - len(totals.failures)} more", "")
         parts.append(failed)
@@ -305,15 +313,17 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         else:
             output = PurePath(result.output).relative_to(out_dir).as_posix()
     changed = output is not None and result.status is Status.CLEANED
+    if output is not None:
+        output = shown(output)
     record: dict[str, Any] = {
-        "path": result.path,
+        "path": shown(result.path),
         "output": output,
         "diff": f"{output}{DIFF_SUFFIX}" if changed else None,
         "encoding": result.encoding,
         "bom": result.bom,
         "newline": result.newline,
         "status": result.status.value,
-        "reason": result.reason,
+        "reason": None if result.reason is None else shown(result.reason),
         "chars_removed": result.chars_removed or 0,
         "hits": dict(sorted(result.hits().items())),
     }

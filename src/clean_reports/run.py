@@ -22,7 +22,7 @@ from .results import FileResult, RunTotals, Status
 from .selection import RuleSelector
 from .storage import RemoteFile, list_files
 from .tables import is_table
-from .walk import SkipReporter, Source, WalkOptions, walk
+from .walk import SkipReporter, Source, WalkOptions, not_regular, open_regular, shown, walk
 from .write import atomic_write, remove_if_present, replace_in_place, sweep_temp_files
 
 DIFF_SUFFIX = ".diff"
@@ -303,7 +303,8 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
     """
     display = task.name
     try:
-        label = task.relative if task.target is not None else display
+        # The diff is text: a byte of the name that is not UTF-8 is written as \xff.
+        label = shown(task.relative if task.target is not None else display)
         rules = options.selector.for_path(task.path)
         processed = process(data, rules, options.mode, label, file_options=options.file_options)
         if task.target is not None:
@@ -349,7 +350,7 @@ def run_stdin(
     try:
         rules = selector.for_path(name)
         processed = process(
-            data, rules, mode, name, file_options=file_options, filter_output=filter_output
+            data, rules, mode, shown(name), file_options=file_options, filter_output=filter_output
         )
     except FileFailure as failure:
         return FileResult(name, Status.FAILED, reason=str(failure)), None
@@ -377,26 +378,27 @@ def _refusal(limit: int) -> str:
 
 
 def read(path: str | os.PathLike[str], size: int, limit: int) -> bytes:
-    """The whole file, or a failure: a file over ``limit`` bytes is refused, never half-read."""
+    """The whole file, or a failure: a file over ``limit`` bytes is refused, never half-read,
+    and anything but a regular file (a FIFO put in its place since :func:`stat`) is refused
+    unread, where reading would wait for ever."""
     check_size(size, limit)
     # System calls rather than a file object: io's and pathlib's layers cost more than
     # reading a report of a few KB. The first read asks for the size looked at (and a
     # byte more); a file that grew since is read on to the limit, a block at a time.
     pieces: list[bytes] = []
+    handle = open_regular(path)
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            total, wanted = 0, size + 1
-            while piece := os.read(handle, wanted):
-                pieces.append(piece)
-                total += len(piece)
-                if total > limit:
-                    break
-                wanted = min(limit + 1 - total, _BLOCK)
-        finally:
-            os.close(handle)
+        total, wanted = 0, size + 1
+        while piece := os.read(handle, wanted):
+            pieces.append(piece)
+            total += len(piece)
+            if total > limit:
+                break
+            wanted = min(limit + 1 - total, _BLOCK)
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
+    finally:
+        os.close(handle)
     data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
     if len(data) > limit:  # it grew since it was looked at
         raise FileFailure("read", f"the file grew and is now {_refusal(limit)}")
@@ -404,10 +406,14 @@ def read(path: str | os.PathLike[str], size: int, limit: int) -> bytes:
 
 
 def stat(path: str | os.PathLike[str]) -> tuple[int, int]:
-    """A file's (mtime in ns, size), or a read failure."""
+    """A regular file's (mtime in ns, size), or a read failure: a FIFO, a socket or a
+    device is refused here, before anything opens it (opening a FIFO waits for a writer)."""
     try:
         # os.stat, not Path.stat: a task's path is a string (cheap to send to a worker)
         info = os.stat(path)  # noqa: PTH116
     except OSError as exc:
         raise FileFailure("read", exc.strerror or str(exc)) from exc
+    problem = not_regular(info.st_mode)
+    if problem is not None:
+        raise FileFailure("read", problem)
     return info.st_mtime_ns, info.st_size

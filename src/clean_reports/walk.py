@@ -7,17 +7,23 @@ anchored at the project root) and is not ignored by a ``.gitignore``. A path nam
 the command line is always taken, unless ``force_exclude`` says excludes apply to it
 too (what a pre-commit hook needs, since pre-commit names every file). Symbolic links
 inside a walked tree are not followed, and the output folder is never walked.
+
+A link that cannot be followed (a loop, a target that cannot be looked at) is an entry
+that failed, not an error of the walk: the other files are still read.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .config import DEFAULT_EXCLUDE, find_repo_root
+from .errors import FileFailure
 from .patterns import Patterns
 
 if TYPE_CHECKING:
@@ -61,9 +67,9 @@ class Source(NamedTuple):
 
     ``path`` is how to open it (and how to show it: the argument joined with the walk);
     ``relative`` is where it lands under an output folder, with ``/`` separators.
-    ``error`` is set instead when the walk could not look into a folder; such an entry
-    is reported as a failure. Both are strings: a walk of many files builds no path
-    objects, which cost more than the rest of the walk.
+    ``error`` is set instead when the walk could not look into a folder or follow a
+    link; such an entry is reported as a failure. Both are strings: a walk of many files
+    builds no path objects, which cost more than the rest of the walk.
     """
 
     path: str
@@ -113,12 +119,22 @@ class _Walker:
 
     def walk_argument(self, path: Path) -> Iterator[Source]:
         real = os.path.realpath(path)
-        is_dir = path.is_dir()
+        problem = None
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)  # noqa: PTH116
+        except OSError as error:
+            is_dir = False
+            if os.path.islink(path):  # noqa: PTH114
+                problem = _unfollowable(error)
+            # (anything else missing fails when it is read, with the system's reason)
         if self.options.force_exclude:
             reason = self._verdict(self._folder(os.path.dirname(real)), path.name, is_dir)  # noqa: PTH120
             if reason:
                 self.on_skip(path, reason)
                 return
+        if problem is not None:
+            yield Source(str(path), path.name, problem)
+            return
         if not is_dir:
             yield Source(str(path), path.name)
             return
@@ -150,7 +166,15 @@ class _Walker:
             for entry in entries:
                 relative = _child(folder.relative, entry.name)
                 if entry.is_symlink():
-                    if entry.is_dir() or self.include.matches(relative):
+                    try:
+                        to_folder = entry.is_dir()
+                    except OSError as error:
+                        # A loop, or a target that cannot be looked at: whether it stands
+                        # for a file or a folder cannot be known, so it is reported whatever
+                        # its name says.
+                        yield Source(entry.path, relative, _unfollowable(error))
+                        continue
+                    if to_folder or self.include.matches(relative):
                         yield from self._link(entry.path, real_root, relative)
                     continue
                 if entry.is_dir(follow_symlinks=False):
@@ -185,7 +209,7 @@ class _Walker:
         above itself and one that leads out of the tree are reported as failures."""
         target = os.path.realpath(full)
         problem = None
-        if not Path(target).exists():
+        if not os.path.exists(target):  # noqa: PTH110
             problem = "a dangling symbolic link"
         elif _within(os.path.realpath(os.path.dirname(full)), target):  # noqa: PTH120
             problem = "a symbolic link loop (it points to a folder above it); not followed"
@@ -224,11 +248,94 @@ class _Walker:
 
 
 def _spec_from(path: Path, base: str) -> list[tuple[str, Patterns]]:
+    """The patterns of one .gitignore; none when it is missing, unreadable or not a
+    regular file (a FIFO named .gitignore must not hang the walk)."""
     try:
-        lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+        if not_regular(os.stat(path).st_mode):  # noqa: PTH116
+            return []
+        handle = open_regular(path)
+    except (OSError, FileFailure):
+        return []
+    try:
+        with open(handle, "rb") as stream:  # noqa: PTH123
+            data = stream.read()
     except OSError:
         return []
+    lines = data.decode("utf-8", errors="surrogateescape").splitlines()
     return [(base, Patterns(lines))]
+
+
+def open_regular(path: str | os.PathLike[str]) -> int:
+    """A descriptor to read ``path`` from, or a read failure if it is not a regular file.
+
+    It is opened with O_NONBLOCK, because opening a FIFO blocks until a writer comes (for
+    ever, in a corpus) and a device may block too; and it is judged by ``fstat`` of the
+    descriptor, not by the name, so a file swapped for a FIFO after it was looked at is
+    still refused. O_NONBLOCK changes nothing when reading a regular file. Callers look at
+    the name first as well (:func:`not_regular` of its ``stat``), so that in the usual case
+    a device is not even opened: opening some has effects of its own.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise FileFailure("read", exc.strerror or str(exc)) from exc
+    try:
+        problem = not_regular(os.fstat(handle).st_mode)
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    if problem is not None:
+        os.close(handle)
+        raise FileFailure("read", problem)
+    return handle
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of ``mode`` is not read, or None for a regular file: only regular files
+    have an end to read to."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):  # what reading one has always said
+        return os.strerror(errno.EISDIR)
+    kind = next((name for test, name in _KINDS if test(mode)), "some other kind of file")
+    return f"not a regular file but {kind}; not read"
+
+
+def shown(path: str) -> str:
+    """``path`` as messages and reports write it: a byte of the name that is not UTF-8
+    as ``\\xff``.
+
+    Paths are kept as the system gives them (such a byte as a surrogate character), so
+    that the file is read and its outputs are written under its real name; only what is
+    shown is escaped, since UTF-8 (a terminal, JSON, XML, HTML) cannot carry a lone byte.
+    A name that is valid UTF-8 comes back as it is.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = path.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no file name decodes to
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
+    return path
+
+
+def _unfollowable(error: OSError) -> str:
+    """Why a symbolic link that cannot be followed is not read."""
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop (following it leads back to it); not followed"
+    if error.errno == errno.ENOENT:
+        return "a dangling symbolic link"
+    reason = error.strerror or str(error)
+    return f"a symbolic link whose target cannot be looked at ({reason}); not followed"
 
 
 def _child(prefix: str, name: str) -> str:
