@@ -357,3 +357,42 @@ def test_in_place_never_writes_a_failed_file(seeds: Path) -> None:
     assert result.exit_code == 2
     assert broken.read_bytes() == before
     assert (seeds / SEED_NAMES[0]).read_bytes() == (EXPECTED / SEED_NAMES[0]).read_bytes()
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+def test_invalid_yaml_names_the_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  - id: a\n    pattern: [oops\n", encoding="utf-8")
+    result = invoke("--check", "--rules", bad, SEEDS)
+    assert result.exit_code == 2
+    assert "<unicode string>" not in result.stderr
+    assert result.stderr == (
+        f"error: {bad}: invalid YAML at line 4, column 1: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 3, column 14)\n"
+    )
+
+
+def test_quiet_and_verbose_together_are_a_usage_error() -> None:
+    result = invoke("--check", "-q", "-v", SEEDS)
+    assert result.exit_code == 2
+    assert "-q/--quiet and -v/--verbose cannot be combined" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_rule_timeout_in_check_says_it_was_checking(tmp_path: Path) -> None:
+    (tmp_path / "slow.txt").write_text("a" * 60 + "b\n", encoding="utf-8")
+    slow = tmp_path / "slow.yaml"
+    slow.write_text(
+        "rules:\n  - id: slow\n    description: slow\n    normalize: false\n"
+        "    pattern: '(?:a|aa)+$'\n    examples: {match: [aaa]}\n",
+        encoding="utf-8",
+    )
+    args = ("--rules", slow, "--regex-timeout", "0.3", "--no-cache", tmp_path / "slow.txt")
+    check = invoke("--check", *args)
+    assert check.exit_code == 2
+    assert "slow.txt: check: rule 'slow' timed out after 0.3 s" in check.stderr
+    assert "clean:" not in check.stderr
+    diff = invoke("--diff", *args)
+    assert "slow.txt: clean: rule 'slow' timed out after 0.3 s" in diff.stderr

@@ -160,7 +160,37 @@ def test_invalid_config_is_an_error(project: Path, text: str, message: str) -> N
 def test_unknown_rule_in_select_or_ignore_is_an_error(project: Path) -> None:
     result = invoke("--check", "--ignore", "kule-fotoer", project / "corpus")
     assert result.exit_code == 2
-    assert "'kule-fotoer' names no active rule" in result.stderr
+    assert result.stderr == (
+        "error: unknown rule 'kule-fotoer' in --ignore: did you mean 'kule-footer'?\n"
+    )
+
+
+def test_a_typo_in_the_config_names_the_file_and_the_closest_rule(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "pyproject.toml", '[tool.clean-reports]\nselect = ["kule-foter"]\n')
+    monkeypatch.chdir(project)
+    result = invoke("--check", "corpus")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: unknown rule 'kule-foter' in select (pyproject.toml): did you mean 'kule-footer'?\n"
+    )
+    write(
+        project / "corpus" / ".clean-reports.toml",
+        '[per-file-ignores]\n"reports/*.txt" = ["qq-advrt", "zz*"]\n',
+    )
+    result = invoke("--check", "corpus")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: unknown rule 'qq-advrt' in per-file-ignores (corpus/.clean-reports.toml) "
+        "for 'reports/*.txt': did you mean 'qq-advert'?\n"
+    )
+    write(project / "corpus" / ".clean-reports.toml", '[per-file-ignores]\n"x" = ["zz*"]\n')
+    result = invoke("--check", "corpus")
+    assert result.stderr == (
+        "error: no rule matches 'zz*' in per-file-ignores (corpus/.clean-reports.toml) "
+        "for 'x': see --list-rules for the active rules\n"
+    )
 
 
 def test_comma_separated_rule_lists(project: Path) -> None:

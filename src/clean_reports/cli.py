@@ -21,6 +21,7 @@ from .cache import CACHE_DIR, Cache
 from .config import (
     OUTPUT_ENCODINGS,
     OUTPUT_FORMATS,
+    Origin,
     Settings,
     check_codec,
     find_repo_root,
@@ -68,6 +69,10 @@ _CONFIGURABLE = {
     "cache_dir": "cache_dir",
     "no_cache": "no_cache",
 }
+
+
+# a selection's key in messages -> its Settings field
+_SELECTION = {"select": "select", "ignore": "ignore", "per-file-ignores": "per_file_ignores"}
 
 
 def _split(
@@ -278,6 +283,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             raise click.UsageError("--explain is its own output format")
         params["check"], params["output_format"] = True, "explain"
         ctx.set_parameter_source("output_format", ParameterSource.COMMANDLINE)
+    if params["quiet"] and params["verbose"]:
+        raise click.UsageError("-q/--quiet and -v/--verbose cannot be combined")
     mode = _mode(params)
     if params["output_dir"] is not None and mode is not Mode.OUT_DIR:
         raise click.UsageError(f"-o/--output-dir does not go with --{mode.value}")
@@ -297,10 +304,10 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
     color = set_color(params["color"], os.environ)
     reporter: Reporter | None = None
     try:
-        overrides = {
-            field: params[name] for name, field in _CONFIGURABLE.items() if _set(ctx, name)
-        }
-        settings = load_settings(local, params["config_file"], overrides)
+        given = {field: name for name, field in _CONFIGURABLE.items() if _set(ctx, name)}
+        overrides = {field: params[name] for field, name in given.items()}
+        origins = {field: _origin(ctx, name) for field, name in given.items()}
+        settings = load_settings(local, params["config_file"], overrides, origins)
         cache = _cache(settings, mode, params)
         rules = load_rules(
             settings.rules,
@@ -320,6 +327,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             ignore=settings.ignore,
             per_file_ignores=settings.per_file_ignores,
             root=settings.root,
+            where={key: settings.where(field) for key, field in _SELECTION.items()},
         )
         if not selector.rules:
             raise click.UsageError(
@@ -383,6 +391,16 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             failed=totals.failed, findings=totals.findings, findings_fail=mode is not Mode.OUT_DIR
         )
     )
+
+
+def _origin(ctx: click.Context, name: str) -> Origin:
+    """Where the value of the parameter ``name`` came from: its flag, or its variable."""
+    param = next(param for param in ctx.command.params if param.name == name)
+    if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT:
+        return Origin("environment variable", str(param.envvar))
+    if name == "output_format" and ctx.params.get("explain"):
+        return Origin("command line", "--explain")
+    return Origin("command line", max(param.opts, key=len))
 
 
 def _given(ctx: click.Context, name: str) -> bool:

@@ -40,8 +40,25 @@ DEFAULT_EXCLUDE = (
 )
 
 
+class Origin(NamedTuple):
+    """Where a setting's value came from: ``kind`` is ``default``, ``config file``,
+    ``environment variable`` or ``command line``; ``name`` the file, variable or flag."""
+
+    kind: str = "default"
+    name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}" if self.name else self.kind
+
+
+DEFAULT = Origin()
+
+
 class Settings(NamedTuple):
-    """Every setting a run reads, after config file and command line were merged."""
+    """Every setting a run reads, after config file and command line were merged.
+
+    ``origins`` says where each setting not at its default came from.
+    """
 
     root: Path = Path()  # the current folder
     config_file: Path | None = None
@@ -66,10 +83,23 @@ class Settings(NamedTuple):
     text_field: str | None = None
     cache_dir: Path | None = None
     no_cache: bool = False
+    origins: tuple[tuple[str, Origin], ...] = ()
 
     @property
     def excludes(self) -> tuple[str, ...]:
         return self.exclude + self.extend_exclude
+
+    def origin(self, name: str) -> Origin:
+        """Where the setting ``name`` (a field) came from."""
+        return dict(self.origins).get(name, DEFAULT)
+
+    def where(self, name: str) -> str:
+        """Where the setting ``name`` was given, for a message: the flag (``--select``),
+        or its key and the file (``select (pyproject.toml)``); its key when by default."""
+        origin = self.origin(name)
+        if origin.kind == "command line":
+            return origin.name or f"--{KEY_OF[name]}"
+        return f"{KEY_OF[name]} ({origin.name})" if origin.name else KEY_OF[name]
 
 
 # key in the file -> (Settings field, kind)
@@ -97,6 +127,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "cache-dir": ("cache_dir", "path"),
     "no-cache": ("no_cache", "bool"),
 }
+# Settings field -> its key in a config file (``out`` is another name for output-dir)
+KEY_OF = {name: key for key, (name, _kind) in reversed(_KEYS.items())}
 OUTPUT_ENCODINGS = ("utf-8", "original")
 # A pyproject.toml is a few kilobytes; a config file is read whole before it is parsed.
 MAX_CONFIG_BYTES = 2_000_000
@@ -132,21 +164,39 @@ def find_config(paths: Sequence[Path]) -> Path | None:
 
 
 def load_settings(
-    paths: Sequence[Path], explicit: Path | None, overrides: Mapping[str, Any]
+    paths: Sequence[Path],
+    explicit: Path | None,
+    overrides: Mapping[str, Any],
+    override_origins: Mapping[str, Origin] | None = None,
 ) -> Settings:
     """Find and read the config file, then let the command line's ``overrides`` win.
 
     ``overrides`` maps Settings field names to the values given on the command line;
-    only flags the user actually typed belong in it.
+    only flags the user actually typed belong in it. ``override_origins`` says where
+    each came from (a flag, an environment variable); ``command line`` if not said.
     """
     config_file = explicit or find_config(paths)
     values: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
     root = Path.cwd()
     if config_file is not None:
         root = config_file.resolve().parent
         values = parse_config(_section(config_file), config_file, root)
+        origins = dict.fromkeys(values, Origin("config file", display_path(config_file)))
     values.update(overrides)
-    return Settings(root=root, config_file=config_file, **values)
+    for name in overrides:
+        origins[name] = (override_origins or {}).get(name, Origin("command line"))
+    return Settings(
+        root=root, config_file=config_file, origins=tuple(sorted(origins.items())), **values
+    )
+
+
+def display_path(path: Path) -> str:
+    """``path`` as a message shows it: from the current folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def parse_config(table: Mapping[str, Any], source: Path, root: Path) -> dict[str, Any]:

@@ -49,15 +49,24 @@ class FileFailure(CleanReportsError):
 
 
 class RuleTimeout(FileFailure):
-    """A rule ran past its time limit on one file (a pattern that backtracks badly)."""
+    """A rule ran past its time limit on one file (a pattern that backtracks badly).
 
-    def __init__(self, rule_id: str, seconds: float) -> None:
+    ``stage`` is what the run was doing: ``clean``, or ``check`` when it only looked for
+    watermarks (:meth:`during` says so once the caller knows).
+    """
+
+    def __init__(self, rule_id: str, seconds: float, stage: str = "clean") -> None:
         super().__init__(
-            "clean",
+            stage,
             f"rule {rule_id!r} timed out after {seconds:g} s; its pattern may backtrack "
             "catastrophically",
         )
         self.rule_id = rule_id
+        self.seconds = seconds
+
+    def during(self, stage: str) -> RuleTimeout:
+        """The same timeout, met while the run was at ``stage``."""
+        return RuleTimeout(self.rule_id, self.seconds, stage)
 
 
 class RemovalGuard(FileFailure):

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, content_end, find, line_start
 from .decode import Decoded, decode
 from .encode import splice, to_utf8
-from .errors import FileFailure, RemovalGuard
+from .errors import FileFailure, RemovalGuard, RuleTimeout
 from .rules import Rule
 from .tables import is_table, open_table
 
@@ -190,7 +190,7 @@ def process(
         return _process_table(data, rules, mode, label, file_options, filter_output)
     if mode is Mode.CHECK:
         decoded = decode(data, file_options.encoding)
-        matches = find(decoded.text, rules, timeout=file_options.timeout)
+        matches = _find(decoded.text, rules, file_options.timeout)
         return Processed(
             decoded.encoding,
             bool(decoded.bom),
@@ -225,6 +225,14 @@ def process(
     )
 
 
+def _find(text: str, rules: Sequence[Rule], timeout: float | None) -> tuple[Match, ...]:
+    """What ``--check`` does with a text: find, and a rule's timeout says it was checking."""
+    try:
+        return find(text, rules, timeout=timeout)
+    except RuleTimeout as timed_out:
+        raise timed_out.during("check") from None
+
+
 def _process_table(
     data: bytes,
     rules: Sequence[Rule],
@@ -249,7 +257,7 @@ def _process_table(
     for row, text in table.documents:
         try:
             if mode is Mode.CHECK:
-                found = find(text, rules, timeout=file_options.timeout)
+                found = _find(text, rules, file_options.timeout)
             else:
                 result = clean(text, rules, timeout=file_options.timeout)
                 check_removal(text, result, file_options.max_removal)

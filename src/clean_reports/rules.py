@@ -217,9 +217,36 @@ def _parse_yaml(text: str, source: str) -> Any:
         node = _compose(loader, source)
         return None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise RuleError(source, f"invalid YAML: {exc}") from exc
+        raise RuleError(source, f"invalid YAML{_yaml_problem(exc)}") from exc
     finally:
         loader.dispose()
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """Where in the file a YAML error is and what it is, on one line
+    (`` at line 4, column 1: did not find expected ']' (while parsing…)``): PyYAML's own
+    message names the text it parsed ``"<unicode string>"``, not the file, and spreads
+    over four lines."""
+    problem_mark: Any = getattr(exc, "problem_mark", None)
+    context_mark: Any = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    mark = problem_mark or context_mark
+    if mark is None:
+        return f": {exc}"
+    parts = [str(problem or context)]
+    if problem and context:
+        at = ""
+        if context_mark is not None and (context_mark.line, context_mark.column) != (
+            mark.line,
+            mark.column,
+        ):
+            at = f" at line {context_mark.line + 1}, column {context_mark.column + 1}"
+        parts.append(f"({context}{at})")
+    note = getattr(exc, "note", None)
+    if note:
+        parts.append(f"({note})")
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {' '.join(parts)}"
 
 
 def _compose(loader: Any, source: str) -> Any:
