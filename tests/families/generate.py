@@ -234,10 +234,35 @@ def wechat_id(rng: random.Random) -> str:
     return (head or rng.choice(letters)) + body  # 6 to 20 characters, a letter first
 
 
-QQ_FORMS = ["QQ", "qq", "ＱＱ", "扣扣", "QQ号", "QQ号码", "ＱＱ号", "QQ群", "Q群", "企鹅号"]
+QQ_FORMS = [
+    "QQ",
+    "qq",
+    "ＱＱ",
+    "扣扣",
+    "QQ号",
+    "QQ号码",
+    "ＱＱ号",
+    "QQ群",
+    "Q群",
+    "企鹅号",
+    "QQ群号",
+    "扣扣群",
+    "企鹅群",
+]
 WECHAT_FORMS = ["微信", "V信", "v信", "VX", "vx", "微信号", "微信同号", "威信"]
 BOTH_FORMS = ["QQ/微信", "QQ/微信同号", "微信/QQ", "QQ、微信"]
-CONTACT_VERBS = ["咨询", "联系", "加", "添加", "请加", "请联系", "咨询唯一指定", "唯一指定", "详询"]
+CONTACT_VERBS = [
+    "咨询",
+    "联系",
+    "加",
+    "添加",
+    "请加",
+    "请联系",
+    "咨询唯一指定",
+    "唯一指定",
+    "详询",
+    "咨询唯一官方",
+]
 SEPARATORS = ["", "", "：", ":", " ", "： ", "："]
 
 
@@ -280,8 +305,14 @@ ADVERT_TAILS = [
 
 
 def contact_advert(rng: random.Random) -> str:
-    verbs = ["加", "添加", "联系", "咨询"]
-    return rng.choice(ADVERT_LEADS) + contact(rng, verbs) + rng.choice(ADVERT_TAILS)
+    """A contact with the advert's lead-in or tail. A bare "联系QQ：…" or "加微信…" is how
+    reports give their own contacts too (see the look-alikes), so an advert with such a
+    verb always has one of them; only 咨询 stands as an advert alone."""
+    lead, tail = rng.choice(ADVERT_LEADS), rng.choice(ADVERT_TAILS)
+    text = contact(rng, ["加", "添加", "联系", "咨询"])
+    if not (lead or tail or text.startswith("咨询")):
+        tail = rng.choice([t for t in ADVERT_TAILS if t])
+    return lead + text + tail
 
 
 def kule_footer(rng: random.Random) -> str:
@@ -412,6 +443,9 @@ def source_line(rng: random.Random) -> str:
         lambda: f"{site(rng)}（{url(rng)}）整理",
         lambda: f"本文转载自{site(rng)}",
         lambda: f"下载更多资料请登录{url(rng)}",
+        lambda: f"本文档来自{site(rng)}",
+        lambda: f"文章来源：{site(rng)}",
+        lambda: f"摘自{site(rng)}（{url(rng)}）",
     ]
     return rng.choice(forms)()
 
@@ -436,6 +470,9 @@ def infringement(rng: random.Random) -> str:
             "如有侵权请联系我们删除",
             "如侵犯您的权益请联系本站删除",
             "若侵犯了您的权益，请联系作者删除",
+            "如有侵权，请联系网站删除",
+            "若有侵权请告知，将立即删除",
+            "侵删",
         ]
     )
     text = source + middle + "，" + claim + rng.choice(["", "。", "！"])
@@ -461,6 +498,10 @@ def edit_download(rng: random.Random) -> str:
         "精品word文档 值得下载 值得拥有",
         "下载后可自行编辑修改内容",
         "欢迎下载使用",
+        "此文档下载后可编辑",
+        "精品文档，下载可编辑",
+        "Word版本，下载可自行编辑",
+        "（可编辑版）",
         "【可编辑】",
     ]
     text = rng.choice(forms)
@@ -478,6 +519,8 @@ def page_furniture(rng: random.Random, page: int, pages: int) -> str:
         f"Page {page} of {pages}",
         f"第 {page} 页",
         f"共{pages}页 第{page}页",
+        f"第{page}页（共{pages}页）",
+        f"- {page} / {pages} -",
     ]
     return forms[rng.randrange(len(forms))]
 
@@ -501,6 +544,7 @@ SLOGANS = [
     "让知识更有价值",
     "在线文档分享平台",
     "一站式文档服务",
+    "海量资料 任你下载",
 ]
 
 
@@ -519,6 +563,8 @@ def trailer(rng: random.Random) -> list[str]:
             "感谢您的阅读与下载",
             "谢谢阅读，欢迎下载",
             "感谢阅读",
+            "谢谢您的阅读",
+            "感谢您的下载",
         ]
     )
     extra = rng.choice(
@@ -547,6 +593,7 @@ def follow_advert(rng: random.Random) -> str:
         f"扫码关注公众号{quoted}，免费领取更多范文",
         f"欢迎关注公众号{quoted}，每日分享精品文档",
         f"关注公众号{quoted}回复“资料”免费下载",
+        f"长按识别二维码关注{quoted}公众号，获取更多资料",
     ]
     return rng.choice(forms)
 
@@ -854,6 +901,10 @@ def lookalike_sentences(rng: random.Random, count: int) -> list[str]:
         lambda: "妥善保管QQ号码和密码，防范电信网络诈骗。",
         lambda: f"冒充QQ好友诈骗案件同比下降{rng.randint(2, 60)}%。",
         lambda: "与群众保持联系，QQ、微信24小时在线。",
+        lambda: f"报名请联系QQ：{digits(rng, 6, 10)}（{rng.choice(NAMES)}老师）。",
+        lambda: f"请加微信{wechat_id(rng)}报名，名额有限。",
+        lambda: f"如需帮助，可添加客服微信{wechat_id(rng)}。",
+        lambda: f"具体事宜请联系{rng.choice(NAMES)}，微信同号{phone(rng)}。",
         lambda: f"全年受理群众咨询QQ留言、电话和来信共计{n()}件。",
         lambda: f"参加QQ群{digits(rng, 6, 9)}组织的线上培训，共{n()}人次。",
         lambda: f"严禁克扣扣发工资，为{n()}名职工追回工资{n()}万元。",
