@@ -565,6 +565,10 @@ def _wrapped_claims(
 ) -> list[_Claim]:
     """The rule's matches in the joined lines that cross a join, as claims.
 
+    A pattern that ends in an open run (``[^\n]{2,24}``) would take the next line on
+    here: rules keep such runs out of span patterns, or end them on their family's
+    words.
+
     A match whose part on one side of a join is only letters, digits and an address's
     punctuation, with text of that line going on beyond it, is an id or address running
     into the next line's number (a QQ number into "12345人次", a URL into "3."), not a
@@ -586,7 +590,8 @@ def _wrapped_claims(
         v_start = wrapped.view_starts[first] + j_start - wrapped.joined_starts[first]
         v_end = wrapped.view_starts[last] + j_end - wrapped.joined_starts[last]
         line_start = view.text.rfind("\n", 0, v_start) + 1
-        head = view.text[v_start : view.text.find("\n", v_start)]
+        first_end = view.text.find("\n", v_start)
+        head = view.text[v_start:first_end]
         tail_start = wrapped.view_starts[last]
         tail = view.text[tail_start:v_end]
         if (
