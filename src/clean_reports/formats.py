@@ -62,17 +62,25 @@ def plural(count: int, noun: str) -> str:
 
 
 def check_total(totals: RunTotals) -> str:
-    """The one line that closes a ``--check`` run."""
-    checked = plural(totals.files, "file")
+    """The one line that closes a ``--check`` run.
+
+    Only files that were read and searched count as checked: a file that could not be
+    read or decoded (or on which a rule timed out) is counted apart, and a run in which
+    no file could be checked does not claim that nothing was found.
+    """
+    checked = totals.files - totals.failed
+    failed = f"{plural(totals.failed, 'file')} could not be checked"
+    if totals.failed and not checked:
+        return f"No file could be checked: {failed}."
     if totals.findings:
         line = (
             f"Found {plural(totals.findings, 'watermark')} in "
-            f"{plural(totals.cleaned, 'file')} ({checked} checked)"
+            f"{plural(totals.cleaned, 'file')} ({plural(checked, 'file')} checked)"
         )
     else:
-        line = f"No watermarks found ({checked} checked)"
+        line = f"No watermarks found ({plural(checked, 'file')} checked)"
     if totals.failed:
-        line += f"; {plural(totals.failed, 'file')} could not be checked"
+        line += f"; {failed}"
     return line + "."
 
 

@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from .htmlreport import HtmlReport
 
 SUMMARY_FILE = "summary.json"
+NO_FILES = (
+    "warning: No files found under the given paths (only *.txt files and --include "
+    "patterns are taken, less excludes and .gitignore)"
+)
 
 
 _color: bool | None = None  # None: colour when stderr is a terminal
@@ -62,6 +66,8 @@ def say(message: str, style: str | None = None) -> None:
     message = shown(message)
     if style == "error":
         click.secho(message, err=True, fg="red", bold=True, color=_color)
+    elif style == "warning":
+        click.secho(message, err=True, fg="yellow", bold=True, color=_color)
     elif style == "dim":
         click.secho(message, err=True, dim=True, color=_color)
     else:
@@ -141,6 +147,9 @@ class Reporter:
     def finish(self, totals: RunTotals) -> None:
         """Write the end-of-run outputs: report file, summary.json, totals, summary table."""
         self.stop_progress()
+        if totals.files == 0 and not self.quiet:
+            # As ruff does: a run that had nothing to read says so, and is no failure.
+            say(NO_FILES, style="warning")
         if self.html is not None:
             self.html.close(totals, self.mode.value)
         if self.mode is Mode.CHECK:
@@ -207,8 +216,7 @@ def print_summary(totals: RunTotals, *, title: str, seconds: float) -> None:
     files.add_row("characters removed", str(totals.chars_removed))
     encodings = ", ".join(f"{name} {count}" for name, count in totals.encodings.most_common())
     files.add_row("encodings", encodings or "-")
-    rate = f"{totals.files / seconds:,.0f} files/s, {totals.bytes / 1e6 / seconds:.1f} MB/s"
-    files.add_row("time", f"{seconds:.1f} s ({rate})" if seconds > 0 else "-")
+    files.add_row("time", run_time(totals.files, totals.bytes, seconds))
     parts: list[Table] = [files]
     if totals.hits:
         hits = Table(show_edge=False, padding=(0, 2))
@@ -230,6 +238,29 @@ def print_summary(totals: RunTotals, *, title: str, seconds: float) -> None:
     if _color:
         console = Console(stderr=True, highlight=False, soft_wrap=True, force_terminal=True)
     console.print(Group(*parts))
+
+
+def run_time(files: int, size: int, seconds: float) -> str:
+    """The time a run took and its throughput, e.g. ``6.2 s (0.81 files/s, 0.0042 MB/s)``.
+
+    Rates keep two significant digits below 10, so that a few files in a run that spent
+    seconds starting Ray read as the fraction they are rather than as ``0 files/s``.
+    """
+    if seconds <= 0:
+        return "-"
+    rates = f"{_rate(files / seconds, ',.0f')} files/s, {_rate(size / 1e6 / seconds, ',.1f')} MB/s"
+    return f"{seconds:.1f} s ({rates})"
+
+
+def _rate(value: float, large: str) -> str:
+    """A rate: in ``large`` format from 10 up, else two significant digits."""
+    if value >= 10:
+        return format(value, large)
+    if value == 0:
+        return "0"
+    if value < 0.0001:
+        return "< 0.0001"
+    return f"{value:.2g}"
 
 
 class SummaryWriter:

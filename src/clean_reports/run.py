@@ -370,11 +370,28 @@ def _write_out(target: str, processed: Processed) -> None:
 def check_size(size: int, limit: int) -> None:
     """Refuse a file over ``limit`` bytes before reading it."""
     if size > limit:
-        raise FileFailure("read", f"{size / 1e6:.1f} MB is {_refusal(limit)}")
+        raise FileFailure("read", f"{size_text(size, limit)} is {_refusal(limit)}")
+
+
+def size_text(size: int, limit: int) -> str:
+    """``size`` (bytes, over ``limit``) written so that it reads as larger than the limit.
+
+    Under a 1 MB limit the size is given in bytes; above, in MB with as many decimals as
+    it takes to differ from the limit (1.000001 MB, not 1.0 MB, over a 1 MB limit).
+    """
+    if limit < 1_000_000:
+        return f"{size:,} bytes"
+    decimals = 1
+    while decimals < 6 and f"{size / 1e6:.{decimals}f}" == f"{limit / 1e6:.{decimals}f}":
+        decimals += 1
+    return f"{size / 1e6:.{decimals}f} MB"
 
 
 def _refusal(limit: int) -> str:
-    return f"larger than the --max-size limit of {limit / 1e6:g} MB; not read"
+    """The limit as the flag gives it (MB, exactly), and in bytes when under 1 MB."""
+    megabytes = f"{limit / 1e6:.6f}".rstrip("0").rstrip(".")
+    in_bytes = f" ({limit:,} bytes)" if limit < 1_000_000 else ""
+    return f"larger than the --max-size limit of {megabytes} MB{in_bytes}; not read"
 
 
 def read(path: str | os.PathLike[str], size: int, limit: int) -> bytes:
