@@ -278,7 +278,7 @@ def test_no_path_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("--check", "--in-place"), ("--diff", "--check"), ("--check", "-o", "x")]
+    "args", [("--check", "--in-place"), ("--diff", "--in-place"), ("--check", "-o", "x")]
 )
 def test_conflicting_modes_are_an_error(args: tuple[str, ...]) -> None:
     result = invoke(*args, SEEDS)

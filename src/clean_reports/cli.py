@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from .formats import plural
 from .process import FileOptions, Mode
 from .progress import ProgressDisplay
 from .report import Reporter, rules_listing, say, set_color
-from .results import RunTotals, Status
+from .results import FileResult, RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
 from .run import Engine, RunOptions, TextReader, count_inputs, run, run_stdin
@@ -104,7 +105,13 @@ def _inputs(
     help=f"Folder for clean copies, diffs and summary.json  [default: {DEFAULT_OUT_DIR}]",
 )
 @click.option("--check", is_flag=True, help="Write nothing; list watermarks; exit 1 if any.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print unified diffs.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Write nothing; print unified diffs. With --check: the diffs on stdout, the "
+    "findings and total on stderr.",
+)
 @click.option(
     "--in-place", is_flag=True, help="Rewrite the files themselves; exit 1 if any changed."
 )
@@ -275,12 +282,16 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
     changed file and a summary.json. Exit status: 0 clean, 1 watermarks found or files
     changed (--check, --diff, --in-place), 2 error.
     """
+    # --check --diff, as black has it: the diffs on stdout, the check's findings beside
+    check_diff = bool(params["check"] and params["show_diff"])
     uris = tuple(path for path in paths if isinstance(path, str))
     local = tuple(path for path in paths if isinstance(path, Path))
     _check_uris(uris, params)
     if params["explain"]:
         if _given(ctx, "output_format"):
             raise click.UsageError("--explain is its own output format")
+        if params["show_diff"]:
+            raise click.UsageError("--explain and --diff cannot be combined")
         params["check"], params["output_format"] = True, "explain"
         ctx.set_parameter_source("output_format", ParameterSource.COMMANDLINE)
     if params["quiet"] and params["verbose"]:
@@ -308,7 +319,10 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
         overrides = {field: params[name] for field, name in given.items()}
         origins = {field: _origin(ctx, name) for field, name in given.items()}
         settings = load_settings(local, params["config_file"], overrides, origins)
-        cache = _cache(settings, mode, params)
+        if check_diff:
+            _check_diff_format(settings, params["output_file"])
+        run_mode = Mode.DIFF if check_diff else mode  # the diffs are a cleaning's
+        cache = _cache(settings, run_mode, params)
         rules = load_rules(
             settings.rules,
             default_rules=not settings.no_default_rules,
@@ -333,7 +347,8 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             raise click.UsageError(
                 "no rules are active (check --no-default-rules, --select, --ignore)"
             )
-        reporter = _reporter(settings, selector, mode, params)
+        reporter = _reporter(settings, selector, mode, params, check_diff)
+        on_file = _with_diffs(reporter.on_file) if check_diff else reporter.on_file
         file_options = FileOptions(
             settings.max_removal / 100,
             settings.regex_timeout,
@@ -347,11 +362,11 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
         if paths == (Path("-"),):
             max_size = int(settings.max_size * 1_000_000)
             name = params["stdin_filename"] or "-"
-            sys.exit(_stdin(selector, reporter, file_options, name, max_size))
+            sys.exit(_stdin(selector, reporter, on_file, run_mode, file_options, name, max_size))
         options = RunOptions(
             local,
             selector,
-            mode,
+            run_mode,
             reporter.out_dir,
             _walk_options(settings),
             file_options,
@@ -367,7 +382,7 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             reporter.html = HtmlReport(params["html_report"])
         if not params["quiet"] and sys.stderr.isatty():
             reporter.progress = ProgressDisplay(*count_inputs(options), color=color)
-        run(options, reporter.on_file, totals, reporter.on_skip)
+        run(options, on_file, totals, reporter.on_skip)
         reporter.finish(totals)
     except CleanReportsError as error:
         if reporter is not None:
@@ -428,9 +443,40 @@ def _mode(params: dict[str, Any]) -> Mode:
         )
         if params[flag]
     ]
+    if chosen == [Mode.CHECK, Mode.DIFF]:
+        return Mode.CHECK  # that shows its diffs too
     if len(chosen) > 1:
         raise click.UsageError(" and ".join(f"--{m.value}" for m in chosen) + " cannot be combined")
     return chosen[0] if chosen else Mode.OUT_DIR
+
+
+def _check_diff_format(settings: Settings, output_file: Path | None) -> None:
+    """``--check --diff`` keeps stdout for the diffs: a report in another format than
+    text can only go to a file."""
+    if settings.output_format == "text" or output_file is not None:
+        return
+    chosen = settings.output_format
+    origin = settings.origin("output_format")
+    if origin.kind == "command line":
+        given = f"{origin.name or '--output-format'} {chosen}"
+    else:
+        given = f'output-format = "{chosen}" in {origin.name}'
+    raise click.UsageError(
+        f"--check --diff prints the diffs on stdout: {given} needs -O/--output-file FILE "
+        "for its report (or give --output-format text)"
+    )
+
+
+def _with_diffs(on_file: Callable[[FileResult], None]) -> Callable[[FileResult], None]:
+    """``--check --diff``: each file's diff on stdout, then what the check says of it."""
+
+    def show(result: FileResult) -> None:
+        if result.diff:
+            sys.stdout.write(result.diff)
+            sys.stdout.flush()  # before its findings, which go to stderr
+        on_file(result)
+
+    return show
 
 
 def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> Cache | None:
@@ -483,8 +529,13 @@ def _walk_options(settings: Settings) -> WalkOptions:
 
 
 def _reporter(
-    settings: Settings, selector: RuleSelector, mode: Mode, params: dict[str, Any]
+    settings: Settings,
+    selector: RuleSelector,
+    mode: Mode,
+    params: dict[str, Any],
+    check_diff: bool = False,
 ) -> Reporter:
+    """What reports the run; for ``--check --diff``, a check that speaks on stderr."""
     out_dir = (settings.output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
     return Reporter(
         mode,
@@ -495,17 +546,24 @@ def _reporter(
         out_dir=out_dir,
         quiet=params["quiet"],
         verbose=params["verbose"],
+        stdout=sys.stderr if check_diff else sys.stdout,
     )
 
 
 def _stdin(
     selector: RuleSelector,
     reporter: Reporter,
+    on_file: Callable[[FileResult], None],
+    run_mode: Mode,
     file_options: FileOptions,
     name: str,
     max_size: int,
 ) -> ExitCode:
-    """``clean-reports -``: a filter from stdin to stdout, or a check or diff of stdin."""
+    """``clean-reports -``: a filter from stdin to stdout, or a check or diff of stdin.
+
+    ``run_mode`` is what is done with the text (``--check --diff`` makes its diff), and
+    ``on_file`` hears of the result.
+    """
     mode = reporter.mode
     data = sys.stdin.buffer.read(max_size + 1)
     if len(data) > max_size:
@@ -517,11 +575,11 @@ def _stdin(
             f"{name}: standard input is larger than the --max-size limit of {max_size / 1e6:g} MB"
             + ("; passed through unchanged" if mode in (Mode.OUT_DIR, Mode.IN_PLACE) else "")
         )
-    result, output = run_stdin(data, name, selector, mode, file_options)
+    result, output = run_stdin(data, name, selector, run_mode, file_options)
     totals = RunTotals()
     totals.add(result)
     if mode in (Mode.CHECK, Mode.DIFF):
-        reporter.on_file(result)
+        on_file(result)
         reporter.finish(totals)
     elif result.status is Status.FAILED:
         # A filter that cannot clean passes its input through: `> out.txt` keeps the text.
