@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from clean_reports.cli import cli
 from clean_reports.formats import escape_data, escape_property
 
-from conftest import ROOT
+from conftest import ROOT, SEED_NAMES, SEEDS, run_installed
 
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = DATA / "golden"
@@ -227,3 +227,75 @@ def test_a_sarif_uri_percent_encodes_what_a_uri_path_cannot_hold() -> None:
     assert uri_path("corpus/a-\udcff.txt") == "corpus/a-%FF.txt"
     assert uri_path("a b/50%#1?.txt") == "a%20b/50%25%231%3F.txt"
     assert uri_path("述职报告.txt") == "述职报告.txt"  # as before: an IRI keeps it
+
+
+# --- github and sarif paths are relative to each file's repository, wherever the run is --
+
+
+def git_repo(folder: Path, reports: str = "reports") -> Path:
+    """A real repository (``git init``) holding one watermarked seed under ``reports/``."""
+    (folder / reports).mkdir(parents=True)
+    shutil.copy(SEEDS / SEED_NAMES[0], folder / reports / "a.txt")
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    return folder
+
+
+def github_files(out: str) -> set[str]:
+    return {line.split("file=", 1)[1].split(",", 1)[0] for line in out.splitlines()}
+
+
+def sarif_places(out: str) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    run = json.loads(out)["runs"][0]
+    bases = {name: base["uri"] for name, base in run["originalUriBaseIds"].items()}
+    places = {
+        (place["uri"], place.get("uriBaseId", ""))
+        for result in run["results"]
+        for place in [result["locations"][0]["physicalLocation"]["artifactLocation"]]
+    }
+    return bases, places
+
+
+@pytest.mark.parametrize("where", ["inside", "parent", "elsewhere, by absolute path"])
+def test_paths_are_relative_to_the_files_repository(tmp_path: Path, where: str) -> None:
+    repo = git_repo(tmp_path / "crepo")
+    cwd, target = {
+        "inside": (repo, "reports"),
+        "parent": (tmp_path, "crepo/reports"),
+        "elsewhere, by absolute path": (tmp_path / "elsewhere", str(repo / "reports" / "a.txt")),
+    }[where]
+    cwd.mkdir(exist_ok=True)
+    github = run_installed("--check", "--output-format", "github", target, cwd=cwd)
+    assert github.returncode == 1, github.stderr
+    assert github_files(github.stdout) == {"reports/a.txt"}
+    sarif = run_installed("--check", "--output-format", "sarif", target, cwd=cwd)
+    assert sarif.returncode == 1, sarif.stderr
+    bases, places = sarif_places(sarif.stdout)
+    assert bases == {"%SRCROOT%": repo.resolve().as_uri() + "/"}
+    assert places == {("reports/a.txt", "%SRCROOT%")}
+
+
+def test_without_a_repository_paths_stay_relative_to_the_current_folder(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(SEEDS / SEED_NAMES[0], tmp_path / "corpus" / "a.txt")
+    github = run_installed("--check", "--output-format", "github", "corpus", cwd=tmp_path)
+    assert github_files(github.stdout) == {"corpus/a.txt"}
+    sarif = run_installed("--check", "--output-format", "sarif", "corpus", cwd=tmp_path)
+    bases, places = sarif_places(sarif.stdout)
+    assert bases == {"%SRCROOT%": tmp_path.resolve().as_uri() + "/"}
+    assert places == {("corpus/a.txt", "%SRCROOT%")}
+
+
+def test_files_of_two_repositories_each_keep_their_own_root(tmp_path: Path) -> None:
+    first = git_repo(tmp_path / "one")
+    second = git_repo(tmp_path / "two", "texts")
+    github = run_installed("--check", "--output-format", "github", "one", "two", cwd=tmp_path)
+    assert github_files(github.stdout) == {"reports/a.txt", "texts/a.txt"}
+    sarif = run_installed("--check", "--output-format", "sarif", "one", "two", cwd=tmp_path)
+    bases, places = sarif_places(sarif.stdout)
+    assert bases == {
+        "%SRCROOT%": first.resolve().as_uri() + "/",
+        "%SRCROOT2%": second.resolve().as_uri() + "/",
+    }
+    assert places == {("reports/a.txt", "%SRCROOT%"), ("texts/a.txt", "%SRCROOT2%")}

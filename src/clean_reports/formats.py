@@ -1,8 +1,10 @@
 """Findings as CI systems read them: text, JSON, GitHub workflow commands, SARIF, JUnit.
 
 Every renderer takes the same finished list of :class:`FileResult` and returns the
-whole report as a string. Paths in the GitHub and SARIF formats are relative to the
-repository root, because that is what annotations and code scanning resolve against.
+whole report as a string. Paths in the GitHub and SARIF formats are relative to each
+file's repository root (the nearest folder above it holding ``.git``), wherever the run
+is started from, because that is what annotations and code scanning resolve against;
+a file in no repository is relative to the current folder.
 
 A result keeps a file's path as the system gave it; a name that is not UTF-8 is shown
 with each such byte as ``\\xff`` (:func:`~clean_reports.walk.shown`), and as ``%FF`` in
@@ -125,8 +127,9 @@ def escape_property(value: str) -> str:
 
 def render_github(results: Sequence[FileResult], root: Path, **_: Any) -> str:
     lines = []
+    roots = RepoRoots(root)
     for result in results:
-        file = escape_property(shown(repo_relative(result.path, root)))
+        file = escape_property(shown(repo_relative(result.path, roots.of(result.path))))
         if result.status is Status.FAILED:
             reason = escape_data(shown(result.reason or ""))
             lines.append(f"::error file={file},title=clean-reports::{reason}")
@@ -149,9 +152,10 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
     import hashlib  # here, not at start-up: only SARIF needs it
 
     index = {rule.id: position for position, rule in enumerate(rules)}
+    bases = _UriBases(results, root)
     sarif_results = []
     for result in results:
-        location = _artifact(result.path, root)
+        location = bases.artifact(result.path)
         for match in result.matches:
             region = {
                 "startLine": match.line,
@@ -186,7 +190,7 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
         {
             "level": "error",
             "message": {"text": shown(f"{result.path}: {result.reason}")},
-            "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path, root)}}],
+            "locations": [{"physicalLocation": {"artifactLocation": bases.artifact(result.path)}}],
         }
         for result in results
         if result.status is Status.FAILED
@@ -208,7 +212,7 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
                 "invocations": [
                     {"executionSuccessful": not failures, "toolExecutionNotifications": failures}
                 ],
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": bases.ids(),
                 "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
@@ -217,12 +221,71 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _artifact(path: str, root: Path) -> dict[str, str]:
-    """A SARIF artifactLocation: relative to %SRCROOT% inside the repository, else a file URI."""
-    relative = repo_relative(path, root)
-    if relative.startswith("/"):
-        return {"uri": Path(relative).as_uri()}
-    return {"uri": uri_path(relative), "uriBaseId": "%SRCROOT%"}
+class RepoRoots:
+    """Each file's repository root: the nearest folder at or above it that holds a
+    ``.git`` entry (a folder, or the file of a worktree or submodule), else ``fallback``.
+
+    Folders are looked at once per run, however many files they hold.
+    """
+
+    def __init__(self, fallback: Path) -> None:
+        self.fallback = fallback
+        self._known: dict[str, str | None] = {}
+
+    def of(self, path: str) -> Path:
+        """The root ``path`` is shown relative to."""
+        found = self.repository(path)
+        return self.fallback if found is None else Path(found)
+
+    def repository(self, path: str) -> str | None:
+        """The repository root of ``path`` (resolved), or None outside any repository."""
+        folder = os.path.dirname(os.path.realpath(path))  # noqa: PTH120
+        visited = []
+        found: str | None = None
+        while True:
+            if folder in self._known:
+                found = self._known[folder]
+                break
+            visited.append(folder)
+            if os.path.lexists(os.path.join(folder, ".git")):  # noqa: PTH118
+                found = folder
+                break
+            parent = os.path.dirname(folder)  # noqa: PTH120
+            if parent == folder:
+                break
+            folder = parent
+        for seen in visited:
+            self._known[seen] = found
+        return found
+
+
+class _UriBases:
+    """SARIF's ``originalUriBaseIds``: ``%SRCROOT%`` is the repository of the first file
+    that is in one (else ``fallback``, the current folder's); a file of another
+    repository is relative to a base of its own (``%SRCROOT2%``…)."""
+
+    def __init__(self, results: Sequence[FileResult], fallback: Path) -> None:
+        self.roots = RepoRoots(fallback)
+        first = next(
+            (found for r in results if (found := self.roots.repository(r.path)) is not None),
+            None,
+        )
+        main = Path(first) if first is not None else fallback
+        self.names: dict[str, str] = {os.path.realpath(main): "%SRCROOT%"}
+
+    def artifact(self, path: str) -> dict[str, str]:
+        """A SARIF artifactLocation: relative to its root's base id, else a file URI."""
+        root = self.roots.of(path)
+        relative = repo_relative(path, root)
+        if relative.startswith("/"):
+            return {"uri": Path(relative).as_uri()}
+        key = os.path.realpath(root)
+        if key not in self.names:
+            self.names[key] = f"%SRCROOT{len(self.names) + 1}%"
+        return {"uri": uri_path(relative), "uriBaseId": self.names[key]}
+
+    def ids(self) -> dict[str, dict[str, str]]:
+        return {name: {"uri": Path(root).as_uri() + "/"} for root, name in self.names.items()}
 
 
 _URI_KEEPS = frozenset(
