@@ -19,16 +19,65 @@ import json
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from . import __version__
 from .core import Match
 from .errors import CleanReportsError
-from .results import FileResult, RunTotals
+from .results import FileResult, RunTotals, Status
 from .walk import shown
 from .write import temp_name
 
 CONTEXT_CHARS = 40
+
+
+class _Words(NamedTuple):
+    """How a page speaks of a mode: a check or a diff writes nothing, so its page says
+    what was found and would be removed, not what was cleaned."""
+
+    changed: str  # a file with removals, in the list
+    changed_card: str  # and on its summary card
+    unchanged: str
+    removed: str  # the characters card
+    column: str  # the list's characters column
+    nothing: str  # a file's detail when it has no removals
+    kind: str  # the colour of files with removals: "cleaned" (done) or "watermarked"
+
+
+_DONE = _Words(
+    changed="cleaned",
+    changed_card="cleaned",
+    unchanged="unchanged",
+    removed="characters removed",
+    column="chars removed",
+    nothing="nothing removed",
+    kind="cleaned",
+)
+_WORDS = {
+    "check": _Words(
+        changed="watermarked",
+        changed_card="with watermarks",
+        unchanged="no watermarks",
+        removed="characters would be removed",
+        column="chars to remove",
+        nothing="no watermarks found",
+        kind="watermarked",
+    ),
+    "diff": _Words(
+        changed="would be cleaned",
+        changed_card="would be cleaned",
+        unchanged="unchanged",
+        removed="characters would be removed",
+        column="chars to remove",
+        nothing="nothing to remove",
+        kind="watermarked",
+    ),
+}
+
+
+def words(mode: str) -> _Words:
+    """The words of a page for ``mode`` (``check``, ``diff``, ``out-dir``, ``in-place``)."""
+    return _WORDS.get(mode, _DONE)
 
 
 class HtmlReport:
@@ -41,7 +90,8 @@ class HtmlReport:
         self.files_touched: Counter[str] = Counter()
         self.started = time.time()
 
-    def add(self, result: FileResult) -> None:
+    def add(self, result: FileResult, mode: str = "out-dir") -> None:
+        """One file's record; ``mode`` is the run's (``check``…), which names its status."""
         if self.stream is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,9 +106,16 @@ class HtmlReport:
             [m.rule_id, _line(m), m.column, before, m.text, after]
             for m, (before, after) in zip(result.matches, result.contexts, strict=False)
         ]
+        said = words(mode)
+        status, kind = {
+            Status.CLEANED: (said.changed, said.kind),
+            Status.UNCHANGED: (said.unchanged, "unchanged"),
+            Status.FAILED: ("failed", "failed"),
+        }[result.status]
         record = {
             "p": shown(result.path),  # a name that is not UTF-8 as every report shows it
-            "s": result.status.value,
+            "s": status,
+            "k": kind,  # the status's colour
             "e": (result.encoding or "") + (" (BOM)" if result.bom else ""),
             "h": len(result.matches),
             "c": result.chars_removed or 0,
@@ -87,7 +144,12 @@ class HtmlReport:
                 head = _HEAD.replace("{title}", html.escape(f"clean-reports: {mode}"))
                 page.write(head.replace("{style}", _asset("report.css")))
                 page.write(self._summary(totals, mode))
-                page.write(_LIST)
+                said = words(mode)
+                page.write(
+                    _LIST.replace("{column}", html.escape(said.column)).replace(
+                        "{nothing}", html.escape(said.nothing, quote=True)
+                    )
+                )
                 page.write('<script id="data" type="application/json">[')
                 if self.stream is not None:
                     with self.temp.open(encoding="utf-8") as records:
@@ -104,16 +166,17 @@ class HtmlReport:
                 self.temp.unlink()
 
     def _summary(self, totals: RunTotals, mode: str) -> str:
+        said = words(mode)
         status = [
-            ("cleaned" if mode != "check" else "with watermarks", totals.cleaned, "cleaned"),
-            ("unchanged", totals.unchanged, "unchanged"),
+            (said.changed_card, totals.cleaned, said.kind),
+            (said.unchanged, totals.unchanged, "unchanged"),
             ("failed", totals.failed, "failed"),
         ]
         cards = "".join(
             f'<div class="card {css}"><b>{count:,}</b><span>{html.escape(label)}</span></div>'
-            for label, count, css in [("files scanned", totals.files, ""), *status]
+            for label, count, css in [("files", totals.files, "files"), *status]
         )
-        removed = f"<b>{totals.chars_removed:,}</b><span>characters removed</span>"
+        removed = f"<b>{totals.chars_removed:,}</b><span>{html.escape(said.removed)}</span>"
         cards += f'<div class="card">{removed}</div>'
         rules = [
             (rule, f"{hits:,} hits · {self.files_touched[rule]:,} files", hits)
@@ -171,8 +234,8 @@ _LIST = """<section><h2>Files</h2>
 <span id="count"></span></div>
 <table><thead><tr>
 <th data-key="p">path</th><th data-key="e">encoding</th><th data-key="h" class="num">hits</th>
-<th data-key="c" class="num">chars removed</th><th data-key="s">status</th></tr></thead>
-<tbody id="rows"></tbody></table>
+<th data-key="c" class="num">{column}</th><th data-key="s">status</th></tr></thead>
+<tbody id="rows" data-nothing="{nothing}"></tbody></table>
 <div class="pager"><button id="prev">previous</button><span id="page"></span>
 <button id="next">next</button></div>
 </section>

@@ -126,7 +126,7 @@ class Reporter:
         if self.summary is not None:
             self.summary.add(result)
         if self.html is not None:
-            self.html.add(result)
+            self.html.add(result, self.mode.value)
 
     def on_skip(self, path: Path, reason: str) -> None:
         if self.verbose:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from .cache import Cache
+from .core import clean
 from .decode import decode
 from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
 from .results import FileResult, RunTotals, Status
+from .rules import Rule
 from .selection import RuleSelector
 from .storage import RemoteFile, list_files
 from .tables import is_table
@@ -307,6 +309,10 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
         label = shown(task.relative if task.target is not None else display)
         rules = options.selector.for_path(task.path)
         processed = process(data, rules, options.mode, label, file_options=options.file_options)
+        if options.mode is Mode.CHECK and options.file_options.context and processed.matches:
+            # The review page of a check says what a clean would remove, not "0 removed".
+            chars = would_remove(data, rules, options.file_options, label)
+            processed = processed._replace(chars_removed=chars)
         if task.target is not None:
             _write_out(task.target, processed)
         elif options.mode is Mode.IN_PLACE and processed.output is not None:
@@ -318,6 +324,19 @@ def handle(task: Task, data: bytes, before: tuple[int, int], options: RunOptions
     except FileFailure as failure:
         return FileResult(display, Status.FAILED, reason=str(failure), size=before[1])
     return _result(display, processed, task.target, options.mode, before[1])
+
+
+def would_remove(data: bytes, rules: Sequence[Rule], file_options: FileOptions, label: str) -> int:
+    """How many characters cleaning ``data`` would remove (the removal guard aside): what
+    ``--check --report`` shows beside the findings, since a check removes nothing."""
+    if file_options.text_field and is_table(label):
+        from .tables import open_table
+
+        table = open_table(data, label, file_options.text_field)
+        texts = [text for _row, text in table.documents]
+    else:
+        texts = [decode(data, file_options.encoding).text]
+    return sum(clean(text, rules, timeout=file_options.timeout).chars_removed for text in texts)
 
 
 def _result(

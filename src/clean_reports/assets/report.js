@@ -24,7 +24,7 @@
       line.appendChild(text("span", m[5], "ctx"));
       cell.appendChild(line);
     });
-    if (!file.r && !file.m.length) cell.appendChild(text("div", "nothing removed", "ctx"));
+    if (!file.r && !file.m.length) cell.appendChild(text("div", rows.dataset.nothing, "ctx"));
     var row = document.createElement("tr");
     row.className = "detail";
     row.appendChild(cell);
@@ -41,7 +41,7 @@
       row.appendChild(text("td", file.e));
       row.appendChild(text("td", String(file.h), "num"));
       row.appendChild(text("td", String(file.c), "num"));
-      row.appendChild(text("td", file.s, "status-" + file.s));
+      row.appendChild(text("td", file.s, "status-" + file.k));
       row.addEventListener("click", function () { open[file.p] = !open[file.p]; render(); });
       rows.appendChild(row);
       if (open[file.p]) rows.appendChild(detail(file));
