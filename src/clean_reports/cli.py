@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,16 @@ from click.core import ParameterSource
 from . import __version__
 from .cache import CACHE_DIR, Cache
 from .config import (
+    KEY_OF,
     OUTPUT_ENCODINGS,
     OUTPUT_FORMATS,
     Origin,
     Settings,
     check_codec,
+    display_path,
     find_repo_root,
     load_settings,
+    setting_value,
 )
 from .errors import CleanReportsError, ExitCode, exit_code
 from .formats import plural
@@ -38,9 +42,9 @@ from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
 from .run import Engine, RunOptions, TextReader, count_inputs, run, run_stdin
 from .selection import RuleSelector
-from .storage import is_uri
+from .storage import is_uri, list_files
 from .tables import INCLUDE as TABLE_INCLUDE
-from .walk import WalkOptions
+from .walk import WalkOptions, shown, walk
 from .write import atomic_write
 
 DEFAULT_OUT_DIR = Path("cleaned")
@@ -264,6 +268,14 @@ def _inputs(
 )
 @click.option("--list-rules", is_flag=True, help="Print the active rules and exit.")
 @click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print every setting's value and where it came from, and exit.",
+)
+@click.option(
+    "--show-files", is_flag=True, help="Print the files a run would take, one a line, and exit."
+)
+@click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
@@ -271,7 +283,13 @@ def _inputs(
     help="Colour on stderr; auto colours a terminal unless NO_COLOR is set.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print what was decided for each path.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also print the config file, rule files and cache folder in use, and what was "
+    "decided for each path.",
+)
 @click.version_option(__version__, "-V", "--version", prog_name="clean-reports")
 @click.pass_context
 def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> None:
@@ -311,6 +329,9 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
         raise click.UsageError("--output-format and -O/--output-file go with --check")
     if Path("-") in paths and len(paths) > 1:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+    shows = [f"--{name.replace('_', '-')}" for name in _SHOWS if params[name]]
+    if len(shows) > 1:
+        raise click.UsageError(" and ".join(shows) + " cannot be combined")
     totals = RunTotals()
     color = set_color(params["color"], os.environ)
     reporter: Reporter | None = None
@@ -322,7 +343,20 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
         if check_diff:
             _check_diff_format(settings, params["output_file"])
         run_mode = Mode.DIFF if check_diff else mode  # the diffs are a cleaning's
-        cache = _cache(settings, run_mode, params)
+        cache, no_cache = _cache(settings, run_mode, params)
+        if params["verbose"]:
+            config = settings.config_file
+            say(f"config file: {display_path(config) if config else 'none'}", style="dim")
+            folder = display_path(cache.folder) if cache is not None else f"none ({no_cache})"
+            say(f"cache folder: {folder}", style="dim")
+        if params["show_settings"]:
+            click.echo(_settings_listing(ctx, settings, mode, params))
+            sys.exit(ExitCode.CLEAN)
+        if params["show_files"]:
+            if not paths:
+                raise click.UsageError("no PATH given: name the report files or folders")
+            out_dir = (settings.output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
+            sys.exit(_show_files(local, uris, settings, out_dir, params))
         rules = load_rules(
             settings.rules,
             default_rules=not settings.no_default_rules,
@@ -330,6 +364,9 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
             cache_dir=cache.folder if cache is not None else None,
         )
         verify_examples(rule for rule in rules if not is_shipped(rule))
+        if params["verbose"]:
+            for source, count in Counter(rule.source for rule in rules).items():
+                say(f"rule file: {display_path(Path(source))} ({plural(count, 'rule')})", "dim")
         if params["list_rules"]:
             click.echo(rules_listing(rules))
             sys.exit(ExitCode.CLEAN)
@@ -479,14 +516,122 @@ def _with_diffs(on_file: Callable[[FileResult], None]) -> Callable[[FileResult],
     return show
 
 
-def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> Cache | None:
-    """The findings of earlier runs, for the modes that only find or fix in place."""
-    if settings.no_cache or mode not in (Mode.CHECK, Mode.IN_PLACE):
-        return None
-    if params["engine"] != "local" or params["html_report"]:  # the report needs the text
-        return None
+def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> tuple[Cache | None, str]:
+    """The findings of earlier runs, for the modes that only find or fix in place; or
+    ``None`` and why the run keeps none."""
+    if settings.no_cache:
+        return None, f"{settings.where('no_cache')} is set"
+    if mode not in (Mode.CHECK, Mode.IN_PLACE):
+        if params["check"]:
+            return None, "--check --diff cleans each file to show its diff"
+        return None, "only --check and --in-place use one"
+    if params["engine"] != "local":
+        return None, f"--engine {params['engine']} keeps none"
+    if params["html_report"]:  # the report needs the text
+        return None, "--report needs each file's text"
     salt = f"{settings.encoding}\0{settings.text_field}"
-    return Cache(settings.cache_dir or settings.root / CACHE_DIR, salt)
+    return Cache(cache_folder(settings), salt), ""
+
+
+def cache_folder(settings: Settings) -> Path:
+    """Where the cache is, or would be: ``cache-dir``, else beside the config file."""
+    return settings.cache_dir or settings.root / CACHE_DIR
+
+
+# the options that print something and exit
+_SHOWS = ("list_rules", "show_settings", "show_files")
+# the options that only ask a question of the command, shown by no --show-settings
+_NOT_SETTINGS = {*_SHOWS, "version", "help"}
+
+
+def _settings_listing(
+    ctx: click.Context, settings: Settings, mode: Mode, params: dict[str, Any]
+) -> str:
+    """``--show-settings``: the config file and root, then one line for every option,
+    ``key = value  # where it came from``, its value as a run would use it.
+
+    The settings a config file can hold come first, by their key there; then the options
+    of the command line only, by their long flag.
+    """
+    config = settings.config_file
+    lines = [
+        f"config file: {display_path(config) if config else 'none'}",
+        f"root: {settings.root}",
+        "",
+    ]
+    effective: dict[str, Any] = {
+        "output_dir": settings.output_dir or DEFAULT_OUT_DIR,
+        "cache_dir": cache_folder(settings),
+        "per_file_ignores": dict(settings.per_file_ignores),  # a table in a config file
+    }
+    rows: list[tuple[str, str, str]] = []
+    for field, key in KEY_OF.items():
+        value = effective.get(field, getattr(settings, field))
+        origin = settings.origin(field)
+        note = ""
+        if field == "output_dir" and mode is not Mode.OUT_DIR:
+            note = f" (not used by --{mode.value})"
+        elif field == "cache_dir" and origin.kind == "default":
+            note = f" ({CACHE_DIR} in the root)"
+        rows.append((key, setting_value(value), f"{origin}{note}"))
+    configurable = set(_CONFIGURABLE)
+    for param in ctx.command.params:
+        name = param.name
+        if name is None or name in configurable or name in _NOT_SETTINGS or name == "paths":
+            continue
+        source = ctx.get_parameter_source(name)
+        if source is ParameterSource.ENVIRONMENT:
+            origin = Origin("environment variable", str(param.envvar))
+        elif source is ParameterSource.COMMANDLINE:
+            origin = _origin(ctx, name)
+        elif name == "check" and params["explain"]:
+            origin = Origin("command line", "--explain")
+        else:
+            origin = Origin()
+        note = " (all cores)" if name == "jobs" and origin.kind == "default" else ""
+        key = max(param.opts, key=len).lstrip("-")
+        rows.append((key, setting_value(params[name]), f"{origin}{note}"))
+    # the comments line up, but for a value too long to wait for
+    width = max(len(f"{key} = {value}") for key, value, _ in rows if len(f"{key} = {value}") < 40)
+    lines += [f"{f'{key} = {value}':<{width}}  # {origin}" for key, value, origin in rows]
+    return "\n".join(lines)
+
+
+def _show_files(
+    paths: tuple[Path, ...],
+    uris: tuple[str, ...],
+    settings: Settings,
+    out_dir: Path | None,
+    params: dict[str, Any],
+) -> ExitCode:
+    """``--show-files``: the files a run would take, one a line, as the run names them.
+
+    They are walked as a run walks them (includes, excludes, .gitignore files, the output
+    folder left out); ``-v`` says why each path left out was. A folder the walk cannot
+    look into is an error, as in a run.
+    """
+    options = _walk_options(settings)
+    if out_dir is not None:
+        options = options._replace(skip=(*options.skip, out_dir))
+    on_skip = None
+    if params["verbose"]:
+
+        def on_skip(path: Path, why: str) -> None:
+            say(f"{path}: skipped ({why})", style="dim")
+
+    failed = 0
+    for source in walk([path for path in paths if path != Path("-")], options, on_skip):
+        if source.error:
+            failed += 1
+            say(f"error: {source.path}: {source.error}", style="error")
+        else:
+            click.echo(shown(source.path))
+    if Path("-") in paths:
+        click.echo(params["stdin_filename"] or "-")
+    for uri in uris:
+        for remote in list_files(uri, options):
+            click.echo(remote.uri)
+    return ExitCode.ERROR if failed else ExitCode.CLEAN
 
 
 def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:

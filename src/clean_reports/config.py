@@ -10,6 +10,7 @@ always beats the file. Keys are the long flag names.
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -128,7 +129,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "no-cache": ("no_cache", "bool"),
 }
 # Settings field -> its key in a config file (``out`` is another name for output-dir)
-KEY_OF = {name: key for key, (name, _kind) in reversed(_KEYS.items())}
+KEY_OF = {name: key for key, (name, _kind) in _KEYS.items() if key != "out"}
 OUTPUT_ENCODINGS = ("utf-8", "original")
 # A pyproject.toml is a few kilobytes; a config file is read whole before it is parsed.
 MAX_CONFIG_BYTES = 2_000_000
@@ -189,6 +190,25 @@ def load_settings(
     return Settings(
         root=root, config_file=config_file, origins=tuple(sorted(origins.items())), **values
     )
+
+
+def setting_value(value: Any) -> str:
+    """A setting's value as ``--show-settings`` writes it: as in a config file (TOML),
+    and ``none`` for a setting that is not set."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        pairs = (f"{setting_value(key)} = {setting_value(item)}" for key, item in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    return "[" + ", ".join(setting_value(item) for item in value) + "]"
 
 
 def display_path(path: Path) -> str:
