@@ -122,3 +122,14 @@ def test_check_diff_takes_no_other_mode(corpus: Path, tmp_path: Path, other: str
         WATERMARKED: (SEEDS / WATERMARKED).read_bytes(),
         "clean.txt": (EXPECTED / WATERMARKED).read_bytes(),
     }
+
+
+def test_the_removal_guard_applies_as_it_does_to_diff(corpus: Path, tmp_path: Path) -> None:
+    """The diff is what a run would write, so a file the guard refuses has none."""
+    args = ("--max-removal", "1", "corpus")
+    both = run_installed("--check", "--diff", *args, cwd=tmp_path)
+    assert both.returncode == 2
+    assert both.stdout == ""
+    assert f"error: corpus/{WATERMARKED}: guard: the rules would remove" in both.stderr
+    assert run_installed("--diff", *args, cwd=tmp_path).returncode == 2
+    assert run_installed("--check", "--no-cache", *args, cwd=tmp_path).returncode == 1
