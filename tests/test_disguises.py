@@ -111,7 +111,7 @@ def test_injected_watermarks_come_out_as_if_never_there(
 
 # Every shipped rule needs one of these characters (in some form) to match; text made
 # without them cannot hold a watermark, whatever else Hypothesis puts in it.
-KEY_CHARACTERS = set("酷会仅订举享迭卖q")
+KEY_CHARACTERS = set("酷会仅订举享迭卖q扣企微威信详认唯v")  # a watermark holds one at least
 
 
 def _not_a_key_character(char: str) -> bool:
