@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -175,3 +176,25 @@ def test_a_named_link_that_loops_is_an_entry_that_failed(tree: Path) -> None:
         ("gone.txt", "a dangling symbolic link"),
         ("a.txt", None),
     ]
+
+
+def test_a_folder_tagged_as_output_is_not_walked_unless_named(tree: Path) -> None:
+    (tree / "out" / "CLEAN-REPORTS.TAG").write_text(
+        "Signature: clean-reports output folder\n# a note\n", encoding="utf-8"
+    )
+    seen: list[tuple[str, str]] = []
+    walked = relatives(tree, on_skip=lambda path, why: seen.append((path.name, why)))
+    assert walked == ["a.txt", "b.txt", "sub/c.txt", "sub/deeper/d.txt"]
+    assert ("out", "an output folder of clean-reports (CLEAN-REPORTS.TAG)") in seen
+    assert relatives(tree / "out") == ["old.txt"]  # named on the command line: read
+
+
+@pytest.mark.parametrize("text", ["Signature: something else\n", "", "signature\n"])
+def test_a_tag_file_without_the_signature_changes_nothing(tree: Path, text: str) -> None:
+    (tree / "out" / "CLEAN-REPORTS.TAG").write_text(text, encoding="utf-8")
+    assert "out/old.txt" in relatives(tree)
+
+
+def test_a_fifo_named_like_the_tag_does_not_hang_the_walk(tree: Path) -> None:
+    os.mkfifo(tree / "out" / "CLEAN-REPORTS.TAG")
+    assert "out/old.txt" in relatives(tree)

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TextIO
@@ -32,8 +32,9 @@ from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
 from .rules import Rule, available_packs, pack_of
 from .run import DIFF_SUFFIX
+from .storage import is_uri
 from .walk import shown
-from .write import atomic_write, sweep_temp_files, temp_name
+from .write import atomic_write, digest, remove_unchanged, sweep_temp_files, temp_name
 
 if TYPE_CHECKING:
     from .htmlreport import HtmlReport
@@ -156,7 +157,9 @@ class Reporter:
             self._finish_check(totals)
             return
         if self.summary is not None:
-            self.summary.close(totals)
+            for line in self.summary.close(totals):
+                if not self.quiet or not line.startswith("removed "):
+                    say(line)
         if self.quiet:
             return
         if self.mode is Mode.DIFF:
@@ -268,7 +271,9 @@ class SummaryWriter:
 
     The records go to a temporary file in the output folder that replaces summary.json
     once the totals are known, so the file is always whole: the last complete run's, or
-    this one's. Memory stays the same whatever the size of the corpus.
+    this one's. Memory grows only by the name of each output, which closing the run
+    needs: outputs an earlier run listed that this one did not write are looked at then
+    (see :func:`leftovers`).
     """
 
     def __init__(self, out_dir: Path | None, rules: Sequence[Rule]) -> None:
@@ -278,6 +283,7 @@ class SummaryWriter:
         self.temp = Path(temp_name(str(out_dir / SUMMARY_FILE)))
         self.stream: TextIO | None = None
         self.error: str | None = None
+        self.written: set[str] = set()  # this run's outputs, relative to out_dir
 
     def _open(self) -> TextIO:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -297,13 +303,22 @@ class SummaryWriter:
             if self.stream is None:
                 self.stream = self._open()
             self.stream.write("\n    " if first else ",\n    ")
-            self.stream.write(json.dumps(_file_record(result, self.out_dir), ensure_ascii=False))
+            record = _file_record(result, self.out_dir)
+            if record["output"] is not None:
+                self.written.add(record["output"])
+            self.stream.write(json.dumps(record, ensure_ascii=False))
         except OSError as exc:
             self.error = exc.strerror or str(exc)
 
-    def close(self, totals: RunTotals, *, interrupted: bool = False) -> None:
+    def close(self, totals: RunTotals, *, interrupted: bool = False) -> list[str]:
         """Write the totals and put summary.json in place; ``interrupted`` marks a run
-        stopped by Ctrl-C, whose summary lists the files it did."""
+        stopped by Ctrl-C, whose summary lists the files it did.
+
+        A run that went through to the end then clears up what an earlier run into the
+        folder wrote for inputs that are gone (:func:`leftovers`); the lines that say
+        what was removed, and what was left, are returned.
+        """
+        stale = [] if interrupted else self._earlier_outputs()
         try:
             if self.stream is None and not self.error:  # no file at all: an empty list
                 self.stream = self._open()
@@ -333,6 +348,104 @@ class SummaryWriter:
             with contextlib.suppress(OSError):
                 self.temp.unlink()
             raise CleanReportsError(f"cannot write {self.out_dir / SUMMARY_FILE}: {exc}") from exc
+        return leftovers(self.out_dir, stale)
+
+    def _earlier_outputs(self) -> list[dict[str, Any]]:
+        """The records of the folder's summary.json (the run before this one) whose
+        output this run did not write."""
+        previous = self.out_dir / SUMMARY_FILE
+        records = []
+        for record in _summary_records(previous):
+            output = record.get("output")
+            if isinstance(output, str) and output not in self.written:
+                records.append(record)
+        return records
+
+
+def _summary_records(path: Path) -> Iterator[dict[str, Any]]:
+    """The file records of a summary.json this tool wrote (one per line, as
+    :class:`SummaryWriter` writes them), read a line at a time; nothing from a file
+    that is missing or is not one."""
+    try:
+        stream = path.open(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    with stream:
+        try:
+            head = stream.read(4096)
+        except OSError:
+            return
+        if '"tool": "clean-reports"' not in head:
+            return
+        stream.seek(0)
+        try:
+            for line in stream:
+                if not line.startswith("    {"):
+                    continue
+                with contextlib.suppress(ValueError):
+                    record = json.loads(line.strip().removesuffix(","))
+                    if isinstance(record, dict):
+                        yield record
+        except OSError:
+            return
+
+
+LEFTOVERS_SHOWN = 20
+
+
+def leftovers(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[str]:
+    """Clear up outputs of an earlier run whose input is gone; say what was done.
+
+    Such an output (and its diff) is removed only when it is provably this tool's own:
+    the earlier summary.json lists it with its size and SHA-256 and the input it came
+    from, that input no longer exists, and the file is byte for byte what was written.
+    Everything else an earlier run listed and this one did not write is left in place
+    and reported: an output changed since, one whose input is still there (it was not
+    part of this run), one the earlier summary gives no size and hash for.
+    """
+    removed: list[str] = []
+    left: list[str] = []
+    for record in records:
+        source = record.get("source")
+        written = record.get("written")
+        output = str(record["output"])
+        if not isinstance(written, dict) or not isinstance(source, str):
+            left.append(
+                f"{out_dir / output}: the earlier summary.json does not say what was written"
+            )
+            continue
+        if is_uri(source) or os.path.lexists(source):
+            left.append(f"{out_dir / output}: its input {source} was not part of this run")
+            continue
+        for name, facts in written.items():
+            path = _inside(out_dir, name)
+            if path is None or not os.path.lexists(path):
+                continue
+            why = None
+            if not isinstance(facts, dict):
+                why = "the earlier summary.json does not say what was written"
+            else:
+                size, sha256 = facts.get("bytes"), facts.get("sha256")
+                if isinstance(size, int) and isinstance(sha256, str):
+                    why = remove_unchanged(path, size, sha256)
+                else:
+                    why = "the earlier summary.json does not say what was written"
+            if why is None:
+                removed.append(f"removed {shown(path)}: its input {source} is gone")
+            else:
+                left.append(f"{path}: its input {source} is gone, but {why}")
+    lines = removed + [f"left {shown(line)}" for line in left[:LEFTOVERS_SHOWN]]
+    if len(left) > LEFTOVERS_SHOWN:
+        lines.append(f"left {len(left) - LEFTOVERS_SHOWN} more files an earlier run wrote")
+    return lines
+
+
+def _inside(out_dir: Path, name: str) -> str | None:
+    """``out_dir/name`` for a relative ``name`` that stays inside ``out_dir``, else None."""
+    parts = PurePath(name).parts
+    if not parts or PurePath(name).is_absolute() or ".." in parts:
+        return None
+    return os.path.join(out_dir, *parts)  # noqa: PTH118
 
 
 def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
@@ -358,6 +471,21 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         "chars_removed": result.chars_removed or 0,
         "hits": dict(sorted(result.hits().items())),
     }
+    if result.output:
+        # What a later run needs to tell, once the input is gone, that the outputs left
+        # in the folder are still exactly what this run wrote, and so may be removed.
+        if shown(result.path) == result.path:
+            is_remote = is_uri(result.path)
+            record["source"] = result.path if is_remote else os.path.abspath(result.path)  # noqa: PTH100
+        written = {}
+        for name, path in (
+            (output, result.output),
+            (record["diff"], f"{result.output}{DIFF_SUFFIX}"),
+        ):
+            facts = digest(path) if name is not None else None
+            if facts is not None:
+                written[name] = {"bytes": facts[0], "sha256": facts[1]}
+        record["written"] = written
     records: dict[int, Counter[str]] = {}
     for match in result.matches:
         if match.row is not None:

@@ -25,7 +25,13 @@ from .selection import RuleSelector
 from .storage import RemoteFile, list_files
 from .tables import is_table
 from .walk import SkipReporter, Source, WalkOptions, not_regular, open_regular, shown, walk
-from .write import atomic_write, remove_if_present, replace_in_place, sweep_temp_files
+from .write import (
+    atomic_write,
+    remove_if_present,
+    replace_in_place,
+    sweep_temp_files,
+    tag_output_folder,
+)
 
 DIFF_SUFFIX = ".diff"
 DEFAULT_MAX_SIZE = 50_000_000
@@ -213,6 +219,11 @@ def plan(options: RunOptions, on_skip: SkipReporter | None = None) -> Iterator[T
     claimed: dict[str, str] | None = {} if len(options.paths) + len(options.uris) > 1 else None
     swept: set[str] = set()
     out_dir = None if options.out_dir is None else str(options.out_dir)
+    if out_dir is not None and options.mode is Mode.OUT_DIR:
+        # Before the first output: a walk of a folder holding it never takes it for input.
+        # If the folder cannot be written, each file's write fails and says why.
+        with contextlib.suppress(OSError, FileFailure):
+            tag_output_folder(out_dir)
     for source in _sources(options, walk_options, on_skip):
         remote = source if isinstance(source, RemoteFile) else None
         path = source.path

@@ -6,7 +6,9 @@ directory a file is taken when it matches the include patterns (``*.txt`` and an
 anchored at the project root) and is not ignored by a ``.gitignore``. A path named on
 the command line is always taken, unless ``force_exclude`` says excludes apply to it
 too (what a pre-commit hook needs, since pre-commit names every file). Symbolic links
-inside a walked tree are not followed, and the output folder is never walked.
+inside a walked tree are not followed, and the output folder is never walked, nor is any
+folder inside a walked one that holds the tag every output folder gets
+(``CLEAN-REPORTS.TAG``, as ``CACHEDIR.TAG`` marks a cache).
 
 A link that cannot be followed (a loop, a target that cannot be looked at) is an entry
 that failed, not an error of the walk: the other files are still read.
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .config import DEFAULT_EXCLUDE, find_repo_root
 from .errors import FileFailure
 from .patterns import Patterns
+from .write import OUTPUT_TAG, OUTPUT_TAG_SIGNATURE
 
 if TYPE_CHECKING:
     # (folder the patterns are relative to, the patterns)
@@ -160,6 +163,11 @@ class _Walker:
                 problem = f"cannot list folder: {error.strerror}"
                 yield Source(folder.path, folder.relative or ".", problem)
                 continue
+            if folder.relative and _holds_tag(entries) and is_output_folder(folder.path):
+                # An output folder of an earlier run (inside an input folder): its clean
+                # copies are not inputs. A folder named on the command line is walked.
+                self.on_skip(Path(folder.path), f"an output folder of clean-reports ({OUTPUT_TAG})")
+                continue
             if self.options.gitignore and any(e.name == ".gitignore" for e in entries):
                 folder = folder.with_gitignore()
             subfolders = []
@@ -263,6 +271,27 @@ def _spec_from(path: Path, base: str) -> list[tuple[str, Patterns]]:
         return []
     lines = data.decode("utf-8", errors="surrogateescape").splitlines()
     return [(base, Patterns(lines))]
+
+
+def _holds_tag(entries: Sequence[os.DirEntry[str]]) -> bool:
+    return any(entry.name == OUTPUT_TAG for entry in entries)
+
+
+def is_output_folder(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` holds this tool's tag (a regular file whose first line is the
+    signature): the mark it leaves on every output folder it writes."""
+    try:
+        handle = open_regular(os.path.join(folder, OUTPUT_TAG))  # noqa: PTH118
+    except FileFailure:
+        return False
+    try:
+        head = os.read(handle, len(OUTPUT_TAG_SIGNATURE) + 2)
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    return first == OUTPUT_TAG_SIGNATURE.encode("ascii")
 
 
 def open_regular(path: str | os.PathLike[str]) -> int:

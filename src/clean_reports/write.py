@@ -350,3 +350,67 @@ def _reason(exc: OSError) -> str:
 
 def _failure(target: str, exc: OSError) -> FileFailure:
     return FileFailure("write", f"cannot write {target}: {_reason(exc)}")
+
+
+# --- the output folder's tag, and what its earlier runs left behind ----------------------
+
+OUTPUT_TAG = "CLEAN-REPORTS.TAG"
+OUTPUT_TAG_SIGNATURE = "Signature: clean-reports output folder"
+_TAG_TEXT = f"""{OUTPUT_TAG_SIGNATURE}
+# This folder holds the clean copies, diffs and summary.json that clean-reports wrote.
+# clean-reports does not read it as input when it walks a folder that contains it
+# (as tools skip folders tagged with CACHEDIR.TAG). Delete this file to read it again.
+"""
+
+
+def tag_output_folder(folder: str | os.PathLike[str]) -> None:
+    """Mark ``folder`` as an output folder of this tool, making it if need be.
+
+    A tag already there is left as it is, and so is a file of that name that is not
+    this tool's (it is never overwritten).
+    """
+    os.makedirs(folder, exist_ok=True)
+    tag = os.path.join(folder, OUTPUT_TAG)
+    if not os.path.lexists(tag):
+        atomic_write(tag, _TAG_TEXT.encode("utf-8"), durable=False)
+
+
+def digest(path: str | os.PathLike[str]) -> tuple[int, str] | None:
+    """The size and SHA-256 of the regular file ``path``, or None if it cannot be read.
+
+    A link is not followed, so what is weighed is the file the folder holds.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    import hashlib  # here, not at start-up: only out-dir runs weigh their outputs
+
+    hasher = hashlib.sha256()
+    size = 0
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        while chunk := os.read(handle, 1 << 20):
+            hasher.update(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    return size, hasher.hexdigest()
+
+
+def remove_unchanged(path: str, size: int, sha256: str) -> str | None:
+    """Delete ``path`` if it is still the file recorded as ``size`` bytes of ``sha256``;
+    None when it was removed, else why it was left."""
+    found = digest(path)
+    if found is None:
+        return "it is not a regular file that can be read"
+    if found != (size, sha256):
+        return "it changed since clean-reports wrote it"
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        return f"it cannot be removed: {_reason(exc)}"
+    return None
