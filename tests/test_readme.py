@@ -302,3 +302,13 @@ def test_a_file_that_fails_gets_no_output_and_is_listed_failed(tmp_path: Path) -
     assert "gets none, is listed in `summary.json` with status `failed`" in README.replace(
         "\n", " "
     )
+
+
+def test_the_rule_tables_list_exactly_the_shipped_rules_and_packs() -> None:
+    from clean_reports.rules import available_packs, load_rules
+
+    rows = re.findall(r"^\| `([\w.-]+)` \| (?:lines|span) \|", section("## Rules"), re.MULTILINE)
+    assert rows == [rule.id for rule in load_rules(())]
+    packs = section("### Packs for other document mills")
+    named = re.findall(r"^\| `([\w-]+)`(?:, `([\w-]+)`)*", packs, re.MULTILINE)
+    assert sorted(name for row in named for name in row if name) == available_packs()
