@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -66,6 +67,14 @@ def test_summary_json_records_every_file_and_the_totals(tmp_path: Path) -> None:
         "chars_removed": len((SEEDS / seed["output"]).read_text(encoding="utf-8"))
         - len((EXPECTED / seed["output"]).read_text(encoding="utf-8")),
         "hits": {"kule-banner": 1, "kule-footer": 2, "kule-member-notice": 1},
+        "source": str((SEEDS / "000_155c858b691bed45.txt").resolve()),
+        "written": {
+            name: {
+                "bytes": (out / name).stat().st_size,
+                "sha256": hashlib.sha256((out / name).read_bytes()).hexdigest(),
+            }
+            for name in ("000_155c858b691bed45.txt", "000_155c858b691bed45.txt.diff")
+        },
     }
     totals = summary["totals"]
     assert totals["files"] == 5 and totals["cleaned"] == 4
