@@ -261,8 +261,7 @@ def test_links_whose_target_cannot_be_looked_at_fail_alone(corpus: Path, tmp_pat
 
 
 def test_a_link_loop_named_as_a_path_fails_alone(looped: Path, tmp_path: Path) -> None:
-    # (The command line refuses such a PATH before a run starts, as a path that does not
-    # exist; a run given one, through the Python API, reports it and goes on.)
+    # Through the Python API, as the command line does: a run given one reports it and goes on.
     results: list[FileResult] = []
     paths = (looped / "la.txt", looped / WATERMARKED)
     options = RunOptions(paths, RuleSelector(load_rules([])), Mode.CHECK)
@@ -415,3 +414,27 @@ def test_a_file_swapped_for_a_fifo_after_it_was_looked_at_is_not_read(tmp_path: 
         pytest.fail(f"reading a FIFO hung for {TIMEOUT} s")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "read: not a regular file but a FIFO (named pipe); not read\n"
+
+
+def test_a_link_loop_named_on_the_command_line_fails_alone(looped: Path, tmp_path: Path) -> None:
+    paths = ["corpus/la.txt", f"corpus/{WATERMARKED}"]
+    result = run_cli("--check", "--no-cache", *paths, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "error: corpus/la.txt: a symbolic link loop" in text(result.stderr)
+    assert f"corpus/{WATERMARKED}:1:1: kule-banner" in text(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [("--rules", "rules.yaml"), ("--config", "clean-reports.toml"), (None, ".clean-reports.toml")],
+    ids=["rules", "config", "found-config"],
+)
+def test_a_fifo_as_a_rule_or_config_file_is_refused_not_waited_on(
+    corpus: Path, tmp_path: Path, option: str | None, name: str
+) -> None:
+    """Rule and config files come with the corpus: one that is a FIFO would hang the run."""
+    os.mkfifo(corpus / name)
+    given = [option, f"corpus/{name}"] if option else []
+    result = run_cli("--check", "--no-cache", *given, "corpus", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file but a FIFO (named pipe)" in text(result.stderr)

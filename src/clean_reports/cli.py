@@ -88,15 +88,24 @@ def _split(
 
 
 _LOCAL_PATH = click.Path(exists=True, allow_dash=True, path_type=Path)
+_LINK = click.Path(allow_dash=True, path_type=Path)
 
 
 def _inputs(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[Path | str, ...]:
     """PATHs: files, folders and ``-`` (which must exist), or URIs on object storage
-    (``s3://bucket/corpus``), kept as strings."""
+    (``s3://bucket/corpus``), kept as strings.
+
+    A symbolic link that cannot be followed (a loop, a target that cannot be looked at)
+    exists all the same: it goes to the run, which fails it alone with the reason, as it
+    does for one met in a folder, instead of stopping everything as "does not exist".
+    """
     return tuple(
-        value if is_uri(value) else _LOCAL_PATH.convert(value, param, ctx) for value in values
+        value
+        if is_uri(value)
+        else (_LINK if Path(value).is_symlink() else _LOCAL_PATH).convert(value, param, ctx)
+        for value in values
     )
 
 

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import ConfigError
+from .errors import ConfigError, FileFailure
+from .regular import read_regular
 
 OWN_FILE = ".clean-reports.toml"
 PYPROJECT = "pyproject.toml"
@@ -154,14 +155,24 @@ def find_config(paths: Sequence[Path]) -> Path | None:
     stop = find_repo_root(start)
     for folder in (start, *start.parents):
         own = folder / OWN_FILE
-        if own.is_file():
+        if _present(own):
             return own
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and SECTION in _read_toml(pyproject).get("tool", {}):
+        if _present(pyproject) and SECTION in _read_toml(pyproject).get("tool", {}):
             return pyproject
         if folder == stop:
             break
     return None
+
+
+def _present(path: Path) -> bool:
+    """Whether a config file is there: a regular file, or anything else under its name but
+    a folder, which reading then refuses with the reason (a FIFO named like a config file
+    is a mistake to report, not a file to wait on or to pass over in silence)."""
+    try:
+        return not path.is_dir() and path.exists()
+    except OSError:
+        return False
 
 
 def load_settings(
@@ -307,10 +318,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # only a run with a config file pays for it
 
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except FileFailure as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.reason}") from exc
     if len(data) > MAX_CONFIG_BYTES:
         raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1_000_000} MB; not read")
     try:

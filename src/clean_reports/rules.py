@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 
 import regex
 
-from .errors import RuleError
+from .errors import FileFailure, RuleError
+from .regular import read_regular
 from .view import normalize_pattern
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
@@ -168,10 +169,9 @@ def load_rule_file(path: Path, cache_dir: Path | None = None) -> list[Rule]:
     """
     source = str(path)
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_YAML_BYTES + 1)
-    except OSError as exc:
-        raise RuleError(source, f"cannot read rule file: {exc}") from exc
+        data = read_regular(path, MAX_YAML_BYTES)
+    except FileFailure as exc:
+        raise RuleError(source, f"cannot read rule file: {exc.reason}") from exc
     if len(data) > MAX_YAML_BYTES:
         raise RuleError(
             source, f"larger than {MAX_YAML_BYTES // 1_000_000} MB; a rule file is not that big"
