@@ -3,6 +3,7 @@ is gone are removed when provably the tool's own, and reported either way."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -176,6 +177,26 @@ def test_an_output_this_run_wrote_again_is_kept_even_when_its_old_input_is_gone(
         assert (tmp_path / "out" / name).read_bytes() == (EXPECTED / name).read_bytes()
 
 
+def summary_lines(out: Path) -> list[str]:
+    return (out / "summary.json").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_summary_says_what_was_written_for_each_input(corpus: Path) -> None:
+    assert invoke(".").exit_code == 0
+    summary = json.loads((corpus / "cleaned" / "summary.json").read_text(encoding="utf-8"))
+    records = {record["output"]: record for record in summary["files"]}
+    name = WATERMARKED[0]
+    record = records[name]
+    assert record["source"] == str(corpus / name)
+    for written in (name, f"{name}.diff"):
+        data = (corpus / "cleaned" / written).read_bytes()
+        assert record["written"][written] == {
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    assert set(records[SEED_NAMES[2]]["written"]) == {SEED_NAMES[2]}  # unchanged: no diff
+
+
 def test_a_summary_that_points_outside_the_folder_removes_nothing(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -183,28 +204,23 @@ def test_a_summary_that_points_outside_the_folder_removes_nothing(
     assert invoke(".", "-o", out).exit_code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n", encoding="utf-8")
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    record = dict(summary["files"][0])
-    written = next(iter(record["written"].values()))
-    record.update(
-        output="../victim.txt",
-        source=str(tmp_path / "gone.txt"),
-        written={"../victim.txt": written | {"bytes": 8}},
-    )
-    lines = (out / "summary.json").read_text(encoding="utf-8").splitlines()
-    lines.insert(lines.index('  "files": [') + 1, "    " + json.dumps(record) + ",")
-    (out / "summary.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert invoke(".", "-o", out).exit_code == 0
-    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    facts = {"bytes": 8, "sha256": hashlib.sha256(b"keep me\n").hexdigest()}
+    for name in ("../victim.txt", str(victim)):
+        record = {"path": "gone.txt", "output": name, "diff": None, "status": "unchanged"}
+        record |= {"source": str(tmp_path / "gone.txt"), "written": {name: facts}}
+        lines = summary_lines(out)
+        lines.insert(lines.index('  "files": [') + 1, "    " + json.dumps(record) + ",")
+        (out / "summary.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert invoke(".", "-o", out).exit_code == 0
+        assert victim.read_text(encoding="utf-8") == "keep me\n"
 
 
 def test_a_summary_without_sizes_and_hashes_removes_nothing(corpus: Path) -> None:
     """A summary.json of an older version says nothing that proves a file unchanged."""
     assert invoke(".").exit_code == 0
     out = corpus / "cleaned"
-    text = (out / "summary.json").read_text(encoding="utf-8")
     lines = []
-    for line in text.splitlines():
+    for line in summary_lines(out):
         if line.startswith("    {"):
             record = json.loads(line.strip().removesuffix(","))
             del record["written"], record["source"]
@@ -212,6 +228,7 @@ def test_a_summary_without_sizes_and_hashes_removes_nothing(corpus: Path) -> Non
             line = "    " + json.dumps(record, ensure_ascii=False) + comma
         lines.append(line)
     (out / "summary.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    json.loads((out / "summary.json").read_text(encoding="utf-8"))  # still a summary
     gone = SEED_NAMES[0]
     (corpus / gone).unlink()
     result = invoke(".")
@@ -220,3 +237,13 @@ def test_a_summary_without_sizes_and_hashes_removes_nothing(corpus: Path) -> Non
         f"left cleaned/{gone}: the earlier summary.json does not say what was written"
         in result.stderr
     )
+
+
+def test_the_output_of_an_input_that_fails_now_is_left_and_reported(corpus: Path) -> None:
+    assert invoke(".").exit_code == 0
+    name = WATERMARKED[0]
+    (corpus / name).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    result = invoke(".")
+    assert result.exit_code == 2
+    assert (corpus / "cleaned" / name).read_bytes() == (EXPECTED / name).read_bytes()
+    assert f"left cleaned/{name}: its input {corpus / name} failed in this run" in result.stderr

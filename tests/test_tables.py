@@ -260,8 +260,8 @@ def test_cli_cleans_datasets_to_an_output_folder(tmp_path: Path) -> None:
     code, _, err = invoke("--text-field", "text", data, "-o", out)
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == [
-        "a.jsonl", "a.jsonl.diff", "b.jsonl.gz", "b.jsonl.gz.diff", "c.parquet",
-        "c.parquet.diff", "d.txt", "d.txt.diff", "summary.json",
+        "CLEAN-REPORTS.TAG", "a.jsonl", "a.jsonl.diff", "b.jsonl.gz", "b.jsonl.gz.diff",
+        "c.parquet", "c.parquet.diff", "d.txt", "d.txt.diff", "summary.json",
     ]  # fmt: skip
     clean = [c for _, c in seed_texts()]
     lines = (out / "a.jsonl").read_text(encoding="utf-8").splitlines()

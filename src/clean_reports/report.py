@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TextIO
@@ -158,7 +158,7 @@ class Reporter:
             return
         if self.summary is not None:
             for line in self.summary.close(totals):
-                if not self.quiet or not line.startswith("removed "):
+                if not self.quiet:
                     say(line)
         if self.quiet:
             return
@@ -284,6 +284,7 @@ class SummaryWriter:
         self.stream: TextIO | None = None
         self.error: str | None = None
         self.written: set[str] = set()  # this run's outputs, relative to out_dir
+        self.failed: set[str] = set()  # the inputs that failed, as summary.json names them
 
     def _open(self) -> TextIO:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -306,6 +307,8 @@ class SummaryWriter:
             record = _file_record(result, self.out_dir)
             if record["output"] is not None:
                 self.written.add(record["output"])
+            elif result.status is Status.FAILED and shown(result.path) == result.path:
+                self.failed.add(_source(result.path))
             self.stream.write(json.dumps(record, ensure_ascii=False))
         except OSError as exc:
             self.error = exc.strerror or str(exc)
@@ -348,7 +351,7 @@ class SummaryWriter:
             with contextlib.suppress(OSError):
                 self.temp.unlink()
             raise CleanReportsError(f"cannot write {self.out_dir / SUMMARY_FILE}: {exc}") from exc
-        return leftovers(self.out_dir, stale)
+        return leftovers(self.out_dir, stale, self.failed)
 
     def _earlier_outputs(self) -> list[dict[str, Any]]:
         """The records of the folder's summary.json (the run before this one) whose
@@ -393,15 +396,17 @@ def _summary_records(path: Path) -> Iterator[dict[str, Any]]:
 LEFTOVERS_SHOWN = 20
 
 
-def leftovers(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[str]:
+def leftovers(
+    out_dir: Path, records: Sequence[dict[str, Any]], failed: Collection[str] = ()
+) -> list[str]:
     """Clear up outputs of an earlier run whose input is gone; say what was done.
 
     Such an output (and its diff) is removed only when it is provably this tool's own:
     the earlier summary.json lists it with its size and SHA-256 and the input it came
     from, that input no longer exists, and the file is byte for byte what was written.
     Everything else an earlier run listed and this one did not write is left in place
-    and reported: an output changed since, one whose input is still there (it was not
-    part of this run), one the earlier summary gives no size and hash for.
+    and reported: an output changed since, one whose input is still there (it failed,
+    or was not part of this run), one the earlier summary gives no size and hash for.
     """
     removed: list[str] = []
     left: list[str] = []
@@ -413,6 +418,9 @@ def leftovers(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[str]:
             left.append(
                 f"{out_dir / output}: the earlier summary.json does not say what was written"
             )
+            continue
+        if source in failed:
+            left.append(f"{out_dir / output}: its input {source} failed in this run")
             continue
         if is_uri(source) or os.path.lexists(source):
             left.append(f"{out_dir / output}: its input {source} was not part of this run")
@@ -448,6 +456,11 @@ def _inside(out_dir: Path, name: str) -> str | None:
     return os.path.join(out_dir, *parts)  # noqa: PTH118
 
 
+def _source(path: str) -> str:
+    """An input as a later run can look for it: a URI as it is, a local file absolute."""
+    return path if is_uri(path) else os.path.abspath(path)  # noqa: PTH100
+
+
 def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
     output = None
     if result.output:  # str(out_dir / relative): cut, not parsed, for a million files
@@ -474,9 +487,8 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
     if result.output:
         # What a later run needs to tell, once the input is gone, that the outputs left
         # in the folder are still exactly what this run wrote, and so may be removed.
-        if shown(result.path) == result.path:
-            is_remote = is_uri(result.path)
-            record["source"] = result.path if is_remote else os.path.abspath(result.path)  # noqa: PTH100
+        if shown(result.path) == result.path:  # else it cannot be recorded exactly
+            record["source"] = _source(result.path)
         written = {}
         for name, path in (
             (output, result.output),

@@ -418,10 +418,12 @@ def size_text(size: int, limit: int) -> str:
 
 
 def _refusal(limit: int) -> str:
-    """The limit as the flag gives it (MB, exactly), and in bytes when under 1 MB."""
-    megabytes = f"{limit / 1e6:.6f}".rstrip("0").rstrip(".")
-    in_bytes = f" ({limit:,} bytes)" if limit < 1_000_000 else ""
-    return f"larger than the --max-size limit of {megabytes} MB{in_bytes}; not read"
+    return f"larger than the --max-size limit of {limit_text(limit)}; not read"
+
+
+def limit_text(limit: int) -> str:
+    """A --max-size limit of ``limit`` bytes as the flag gives it: MB, exactly (0.001 MB)."""
+    return f"{limit / 1e6:.6f}".rstrip("0").rstrip(".") + " MB"
 
 
 def read(path: str | os.PathLike[str], size: int, limit: int) -> bytes:
