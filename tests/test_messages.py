@@ -137,8 +137,8 @@ def test_no_files_found_is_a_warning(tmp_path: Path, mode: list[str]) -> None:
     assert result.exit_code == 0  # as ruff: nothing to check is not a failure
     warning = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert warning == [
-        "warning: No files found under the given paths (only *.txt files and --include "
-        "patterns are taken, less excludes and .gitignore)"
+        "warning: No files found under the given paths (none matched the include patterns, "
+        "*.txt by default, or all were excluded)"
     ]
 
 

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 SUMMARY_FILE = "summary.json"
 NO_FILES = (
-    "warning: No files found under the given paths (only *.txt files and --include "
-    "patterns are taken, less excludes and .gitignore)"
+    "warning: No files found under the given paths (none matched the include patterns, "
+    "*.txt by default, or all were excluded)"
 )
 
 
