@@ -34,6 +34,7 @@ TESTED = {
     "CLEAN_REPORTS_REQUIRE_RAY": "test_require_ray_*",
     "CLEAN_REPORTS_CHROMIUM": "test_chromium_*",
     "CLEAN_REPORTS_UPDATE_SCREENSHOT": "test_update_screenshot_*",
+    "CLEAN_REPORTS_PURE_PYTHON": "test_pure_python_*",
 }
 RED = "\x1b[31m"
 
@@ -305,3 +306,21 @@ def test_update_screenshot_copies_the_screenshot_into_docs(tmp_path: Path) -> No
     )
     assert "1 passed" in updated.stdout, updated.stdout
     assert (copy / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# CLEAN_REPORTS_PURE_PYTHON
+
+
+def test_pure_python_forces_the_python_view_with_the_same_findings(tmp_path: Path) -> None:
+    forced = environment(CLEAN_REPORTS_PURE_PYTHON="1")
+    usual = environment(CLEAN_REPORTS_PURE_PYTHON=None)
+    said = run_installed("--version", cwd=tmp_path, env=forced).stdout
+    assert said.endswith("; normalised view: pure Python (CLEAN_REPORTS_PURE_PYTHON is set)\n")
+    assert (
+        "CLEAN_REPORTS_PURE_PYTHON is set"
+        not in run_installed("--version", cwd=tmp_path, env=usual).stdout
+    )
+    check = ("--check", "--no-cache", "--output-format", "json", SEEDS)
+    assert run_installed(*check, cwd=tmp_path, env=forced).stdout == (
+        run_installed(*check, cwd=tmp_path, env=usual).stdout
+    )

@@ -109,6 +109,17 @@ def _inputs(
     )
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version, and whether the compiled view was built for this
+    install, since the two give the same outputs at different speeds."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .view import VIEW_KIND
+
+    click.echo(f"clean-reports, version {__version__}; normalised view: {VIEW_KIND}")
+    ctx.exit()
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, callback=_inputs)
 @click.option(
@@ -299,7 +310,15 @@ def _inputs(
     help="Also print the config file, rule files and cache folder in use, and what was "
     "decided for each path.",
 )
-@click.version_option(__version__, "-V", "--version", prog_name="clean-reports")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and which normalised view is in use (compiled or pure Python).",
+)
 @click.pass_context
 def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> None:
     """Strip reseller watermarks from the report files under PATHS ('-' reads stdin;
