@@ -40,7 +40,7 @@ from .report import Reporter, rules_listing, say, set_color
 from .results import FileResult, RunTotals, Status
 from .rulecheck import verify_examples
 from .rules import is_shipped, load_rules
-from .run import Engine, RunOptions, TextReader, count_inputs, run, run_stdin
+from .run import Engine, RunOptions, TextReader, count_inputs, limit_text, run, run_stdin
 from .selection import RuleSelector
 from .storage import is_uri, list_files
 from .tables import INCLUDE as TABLE_INCLUDE
@@ -745,7 +745,7 @@ def _stdin(
             shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
             sys.stdout.buffer.flush()
         raise CleanReportsError(
-            f"{name}: standard input is larger than the --max-size limit of {max_size / 1e6:g} MB"
+            f"{name}: standard input is larger than the --max-size limit of {limit_text(max_size)}"
             + ("; passed through unchanged" if mode in (Mode.OUT_DIR, Mode.IN_PLACE) else "")
         )
     result, output = run_stdin(data, name, selector, run_mode, file_options)

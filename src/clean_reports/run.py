@@ -19,12 +19,13 @@ from .core import clean
 from .decode import decode
 from .errors import ConfigError, FileFailure
 from .process import FileOptions, Mode, Processed, process
+from .regular import not_regular, open_regular
 from .results import FileResult, RunTotals, Status
 from .rules import Rule
 from .selection import RuleSelector
 from .storage import RemoteFile, list_files
 from .tables import is_table
-from .walk import SkipReporter, Source, WalkOptions, not_regular, open_regular, shown, walk
+from .walk import SkipReporter, Source, WalkOptions, shown, walk
 from .write import (
     atomic_write,
     remove_if_present,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .config import DEFAULT_EXCLUDE, find_repo_root
 from .errors import FileFailure
 from .patterns import Patterns
+from .regular import not_regular, open_regular
 from .write import OUTPUT_TAG, OUTPUT_TAG_SIGNATURE
 
 if TYPE_CHECKING:
@@ -292,49 +293,6 @@ def is_output_folder(folder: str | os.PathLike[str]) -> bool:
         os.close(handle)
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     return first == OUTPUT_TAG_SIGNATURE.encode("ascii")
-
-
-def open_regular(path: str | os.PathLike[str]) -> int:
-    """A descriptor to read ``path`` from, or a read failure if it is not a regular file.
-
-    It is opened with O_NONBLOCK, because opening a FIFO blocks until a writer comes (for
-    ever, in a corpus) and a device may block too; and it is judged by ``fstat`` of the
-    descriptor, not by the name, so a file swapped for a FIFO after it was looked at is
-    still refused. O_NONBLOCK changes nothing when reading a regular file. Callers look at
-    the name first as well (:func:`not_regular` of its ``stat``), so that in the usual case
-    a device is not even opened: opening some has effects of its own.
-    """
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as exc:
-        raise FileFailure("read", exc.strerror or str(exc)) from exc
-    try:
-        problem = not_regular(os.fstat(handle).st_mode)
-    except OSError as exc:
-        problem = exc.strerror or str(exc)
-    if problem is not None:
-        os.close(handle)
-        raise FileFailure("read", problem)
-    return handle
-
-
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def not_regular(mode: int) -> str | None:
-    """Why a file of ``mode`` is not read, or None for a regular file: only regular files
-    have an end to read to."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):  # what reading one has always said
-        return os.strerror(errno.EISDIR)
-    kind = next((name for test, name in _KINDS if test(mode)), "some other kind of file")
-    return f"not a regular file but {kind}; not read"
 
 
 def shown(path: str) -> str:
