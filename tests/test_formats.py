@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports.cli import cli
-from clean_reports.formats import escape_data, escape_property
+from clean_reports.core import Match
+from clean_reports.formats import escape_data, escape_property, snippet
 
 from conftest import ROOT, SEED_NAMES, SEEDS, run_installed
 
@@ -299,3 +300,11 @@ def test_files_of_two_repositories_each_keep_their_own_root(tmp_path: Path) -> N
         "%SRCROOT2%": second.resolve().as_uri() + "/",
     }
     assert places == {("reports/a.txt", "%SRCROOT%"), ("texts/a.txt", "%SRCROOT2%")}
+
+
+@pytest.mark.parametrize(
+    ("text", "more"), [("甲", ""), ("甲\n乙", " (+1 line)"), ("甲\n乙\n丙", " (+2 lines)")]
+)
+def test_a_snippet_counts_the_lines_that_follow_in_the_singular_too(text: str, more: str) -> None:
+    match = Match("r", "d", 0, len(text), text, 1, 1, text.count("\n") + 1, 2)
+    assert snippet(match) == f'"甲"{more}'

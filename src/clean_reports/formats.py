@@ -55,7 +55,7 @@ def snippet(match: Match) -> str:
     first = lines[0].strip()
     if len(first) > _SNIPPET_CHARS:
         first = first[:_SNIPPET_CHARS] + "…"
-    more = f" (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
+    more = f" (+{plural(len(lines) - 1, 'line')})" if len(lines) > 1 else ""
     return f'"{first}"{more}'
 
 
