@@ -41,3 +41,13 @@ def test_wheel_ships_the_rules_and_finds_them(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines()[0] == str(tmp_path / "site" / "clean_reports" / "rules")
     assert result.stdout.splitlines()[-1] == "Found 17 watermarks in 4 files (5 files checked)."
+
+
+def test_the_version_is_the_one_pyproject_declares() -> None:
+    """``__version__`` is written out for a fast start-up; it must say what the package is."""
+    import tomllib
+
+    from clean_reports import __version__
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert __version__ == declared["project"]["version"]
