@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from clean_reports import write
+from clean_reports import report, write
+from clean_reports.results import FileResult, RunTotals, Status
 
 from conftest import EXPECTED, SEEDS, script, seed_copies
 
@@ -121,7 +122,11 @@ def test_interrupted_out_dir_run_then_rerun(tmp_path: Path) -> None:
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
-def test_ctrl_c_in_an_out_dir_run_leaves_a_summary_of_what_was_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("trial", range(5))
+def test_ctrl_c_in_an_out_dir_run_leaves_a_summary_of_what_was_written(
+    tmp_path: Path, trial: int
+) -> None:
+    """Repeated: Ctrl-C lands anywhere in the run, also while a record is being made."""
     files = big_corpus(tmp_path / "corpus")
     out = tmp_path / "out"
     process = start(tmp_path / "corpus", "-o", out, "-j", "2")
@@ -139,3 +144,34 @@ def test_ctrl_c_in_an_out_dir_run_leaves_a_summary_of_what_was_written(tmp_path:
     assert listed == written
     assert summary["totals"]["files"] == len(written)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_while_a_summary_record_is_made_leaves_valid_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary's third record is interrupted as it is made (its output is hashed
+    then, which takes a while): the summary written for the interrupted run still parses
+    and lists exactly the two records that were finished."""
+    out = tmp_path / "out"
+    out.mkdir()
+    made = report._file_record
+    calls = []
+
+    def interrupted_on_the_third(result: FileResult, out_dir: Path) -> dict[str, object]:
+        calls.append(result.path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return made(result, out_dir)
+
+    monkeypatch.setattr(report, "_file_record", interrupted_on_the_third)
+    writer = report.SummaryWriter(out, ())
+    totals = RunTotals()
+    with pytest.raises(KeyboardInterrupt):
+        for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+            result = FileResult(name, Status.UNCHANGED)
+            writer.add(result)
+            totals.add(result)
+    writer.close(totals, interrupted=True)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [record["path"] for record in summary["files"]] == ["a.txt", "b.txt"]
+    assert summary["totals"]["interrupted"] is True

@@ -303,13 +303,17 @@ class SummaryWriter:
             first = self.stream is None
             if self.stream is None:
                 self.stream = self._open()
-            self.stream.write("\n    " if first else ",\n    ")
+            # The record is made whole before anything of it is written, and goes out in
+            # one write with its separator: Ctrl-C while it is made (hashing the output
+            # takes a while) must not leave a separator without its record.
             record = _file_record(result, self.out_dir)
+            self.stream.write(
+                ("\n    " if first else ",\n    ") + json.dumps(record, ensure_ascii=False)
+            )
             if record["output"] is not None:
                 self.written.add(record["output"])
             elif result.status is Status.FAILED and shown(result.path) == result.path:
                 self.failed.add(_source(result.path))
-            self.stream.write(json.dumps(record, ensure_ascii=False))
         except OSError as exc:
             self.error = exc.strerror or str(exc)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -114,18 +115,22 @@ def run(
             item if isinstance(item, FileResult) else _run_task(item, options) for item in tasks
         )
 
+    ctrl_c = _HeldInterrupts()
+
     def take(result: FileResult) -> None:
-        if options.cache is not None:
-            result = options.cache.record(result)
-        totals.add(result)
-        on_file(result)
+        with ctrl_c.held():
+            if options.cache is not None:
+                result = options.cache.record(result)
+            totals.add(result)
+            on_file(result)
 
     try:
-        for result in results:
-            take(result)
+        with ctrl_c.installed():
+            for result in results:
+                take(result)
     except KeyboardInterrupt:
-        # Ctrl-C while a result was being reported: the engine still gives the results
-        # of the files its workers finished, so the account of the run is complete.
+        # Ctrl-C: the engine still gives the results of the files its workers finished,
+        # so the account of the run is complete.
         with contextlib.suppress(KeyboardInterrupt, StopIteration):
             take(results.throw(KeyboardInterrupt()))
             for result in results:
@@ -134,6 +139,52 @@ def run(
     if options.cache is not None:
         options.cache.save()
     return totals
+
+
+class _HeldInterrupts:
+    """Ctrl-C that waits until the result being reported is reported in full.
+
+    A file's output is on disk before its result is reported; Ctrl-C in the middle of
+    reporting it (the summary record hashes the output, which takes a while) would leave
+    a written file that summary.json and the totals do not count. While a result is
+    taken, SIGINT is noted and raised as soon as it is done; at any other moment, waiting
+    for the workers for one, it is raised at once, as usual. It is installed only where
+    Python's own handler is (in the main thread, not replacing a caller's own).
+    """
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.pending = False
+
+    def _handler(self, signum: int, frame: object) -> None:
+        if self.busy:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        try:
+            own = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+            previous = signal.signal(signal.SIGINT, self._handler) if own else None
+        except ValueError:  # not the main thread: signals are not ours to handle
+            previous = None
+        try:
+            yield
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 def _worth_a_pool(paths: tuple[Path, ...]) -> bool:
