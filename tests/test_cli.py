@@ -405,3 +405,23 @@ def test_a_rule_timeout_in_check_says_it_was_checking(tmp_path: Path) -> None:
     assert "clean:" not in check.stderr
     diff = invoke("--diff", *args)
     assert "slow.txt: clean: rule 'slow' timed out after 0.3 s" in diff.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--report", "r.html", "-"], "--report reports on files and folders; not with standard"),
+        (["--suggest", "--report", "r.html", str(SEEDS)], "not with --suggest"),
+        (["-O", "x.json", str(SEEDS)], "-O/--output-file goes with --check or --suggest"),
+        (["--output-format", "json", str(SEEDS)], "--output-format goes with --check"),
+        (["--suggest", "--output-format", "json", str(SEEDS)], "--output-format goes with --check"),
+    ],
+)
+def test_options_that_would_be_ignored_are_refused_saying_what_they_go_with(
+    tmp_path: Path, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "r.html").exists()

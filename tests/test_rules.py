@@ -108,7 +108,8 @@ def test_folder_of_rules_adds_to_the_shipped_ones(tmp_path: Path) -> None:
 BAD_FILES = [
     ("rules: [", "invalid YAML"),
     ("- just a list", "must be a mapping"),
-    ("rules: []", "non-empty list"),
+    ("rules:", "must be a list of rules"),
+    ("rules: {demo: 1}", "must be a list of rules"),
     ("rulez: []", "unknown top-level key 'rulez'"),
     (GOOD_RULE.replace("pattern: 广告", "pattern: '(广告'"), "rule 'demo': invalid pattern"),
     (GOOD_RULE.replace("pattern: 广告", "pattern: 'x*'"), "matches the empty string"),
@@ -119,6 +120,11 @@ BAD_FILES = [
     (GOOD_RULE.replace('examples: {match: ["广告"], keep: ["正文"]}', ""), "'examples'"),
     (GOOD_RULE.replace('match: ["广告"], ', ""), "at least one text"),
 ]
+
+
+def test_a_rule_file_with_an_empty_list_adds_no_rules(tmp_path: Path) -> None:
+    """What --suggest writes when it proposes nothing loads, and adds nothing."""
+    assert load_rule_file(write(tmp_path, "description: nothing yet\nrules: []\n")) == []
 
 
 @pytest.mark.parametrize(("text", "message"), BAD_FILES)

@@ -505,3 +505,11 @@ def test_one_document_through_the_cli_says_why_nothing_is_proposed(tmp_path: Pat
     )
     assert "# no proposals: a line is proposed only when 3 or more documents" in result.stdout
     assert yaml.safe_load(result.stdout)["rules"] == []
+
+
+def test_a_file_with_no_proposals_loads_as_it_is(tmp_path: Path) -> None:
+    short_corpus(tmp_path / "corpus", "utf-8", count=1)
+    assert run_installed("--suggest", "corpus", "-O", "none.yaml", cwd=tmp_path).returncode == 0
+    checked = run_installed("--check", "--no-cache", "--rules", "none.yaml", "corpus", cwd=tmp_path)
+    assert checked.returncode in (0, 1), checked.stderr
+    assert "error" not in checked.stderr

@@ -349,12 +349,13 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
         raise click.UsageError("--suggest writes nothing but its proposals; it takes no mode")
     if params["suggest"] and Path("-") in paths:
         raise click.UsageError("--suggest reads files and folders, not standard input")
-    if (
-        mode is not Mode.CHECK
-        and not params["suggest"]
-        and (params["output_file"] or _given(ctx, "output_format"))
-    ):
-        raise click.UsageError("--output-format and -O/--output-file go with --check")
+    if mode is not Mode.CHECK and not params["suggest"] and params["output_file"]:
+        raise click.UsageError("-O/--output-file goes with --check or --suggest")
+    if mode is not Mode.CHECK and _given(ctx, "output_format"):
+        raise click.UsageError("--output-format goes with --check")
+    if params["html_report"] and (params["suggest"] or Path("-") in paths):
+        source = "--suggest" if params["suggest"] else "standard input ('-')"
+        raise click.UsageError(f"--report reports on files and folders; not with {source}")
     if Path("-") in paths and len(paths) > 1:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
     shows = [f"--{name.replace('_', '-')}" for name in _SHOWS if params[name]]

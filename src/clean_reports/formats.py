@@ -28,7 +28,6 @@ from .walk import shown
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://pypi.org/project/clean-reports/"
 _SNIPPET_CHARS = 40
 
 
@@ -205,7 +204,6 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
                         "name": "clean-reports",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": [_sarif_rule(rule) for rule in rules],
                     }
                 },

@@ -360,8 +360,10 @@ def parse_rule_document(document: Any, source: str) -> list[Rule]:
         raise RuleError(source, "a rule file must be a mapping with a 'rules' list")
     _reject_unknown(document, _FILE_KEYS, source, None, "top-level key")
     entries = document.get("rules")
-    if not isinstance(entries, list) or not entries:
-        raise RuleError(source, "'rules' must be a non-empty list")
+    # An empty list is a file that adds nothing, as --suggest writes when it finds
+    # nothing to propose; a missing or misspelt list is a mistake.
+    if not isinstance(entries, list):
+        raise RuleError(source, "'rules' must be a list of rules")
     return [_parse_rule(entry, source, index) for index, entry in enumerate(entries, 1)]
 
 
