@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +33,7 @@ from clean_reports.rules import load_rules
 from clean_reports.run import RunOptions
 from clean_reports.selection import RuleSelector
 
-from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed
+from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed, script
 
 FINDINGS = DATABASE
 
@@ -561,3 +562,25 @@ def test_parsed_rule_files_of_the_earlier_layout_are_deleted(tmp_path: Path) -> 
     load_rules([], cache_dir=tmp_path / "cache")
     assert not old.exists()
     assert len(list((tmp_path / "cache" / RULE_DOCUMENTS).iterdir())) == 2
+
+
+@pytest.mark.parametrize("mode", ["--check", "--in-place"])
+def test_a_fifo_in_the_databases_place_is_replaced_not_waited_on(tmp_path: Path, mode: str) -> None:
+    """SQLite opens its file with a plain open(): a FIFO there would block for ever."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    cache = tmp_path / ".clean-reports-cache"
+    cache.mkdir()
+    os.mkfifo(cache / DATABASE)
+    result = subprocess.run(
+        [script("clean-reports"), mode, "corpus"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang fails the test here
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert (cache / DATABASE).is_file()
+    if mode == "--in-place":
+        assert all((corpus / n).read_bytes() == (EXPECTED / n).read_bytes() for n in SEED_NAMES)

@@ -35,6 +35,7 @@ import contextlib
 import json
 import os
 import shutil
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -205,6 +206,10 @@ class Cache:
         import sqlite3
 
         prepare(self.folder)
+        if _regular_or_absent(self.folder / DATABASE) is False:
+            # Not a database but a FIFO, socket or the like: replaced, as a file that is
+            # not a database is (a folder there cannot be, and the save fails).
+            (self.folder / DATABASE).unlink()
         connection = sqlite3.connect(self.folder / DATABASE, timeout=30)
         try:
             # No waiting for the disk at each commit: a cache is worth only time. SQLite's
@@ -314,10 +319,21 @@ def _document_name(data: bytes) -> str:
     return blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
 
 
+def _regular_or_absent(path: Path) -> bool | None:
+    """True for a regular file, None when nothing is there, False for anything else: a
+    FIFO in the database's place would make SQLite wait for ever, so it is never opened."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+
+
 def _open_for_reading(path: Path) -> sqlite3.Connection | None:
     """A read-only connection to the cache, or ``None`` when there is none to read (or
-    it is not one this version wrote: an upgrade starts afresh)."""
-    if not path.exists():
+    it is not one this version wrote: an upgrade starts afresh, or not a regular file)."""
+    if not _regular_or_absent(path):
         return None
     import sqlite3
 
