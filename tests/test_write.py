@@ -225,3 +225,39 @@ def test_a_file_deleted_during_the_write_stays_deleted(
     with pytest.raises(FileFailure, match="deleted while it was being cleaned"):
         replace_in_place(str(target), b"new\n", b"old\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_chmod_during_the_write_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.txt"
+    target.write_bytes(b"old\n")
+    target.chmod(0o644)
+    _in_the_window(monkeypatch, lambda: target.chmod(0o600))
+    with pytest.raises(FileFailure, match="changed while it was being cleaned"):
+        replace_in_place(str(target), b"new\n", b"old\n")
+    assert target.read_bytes() == b"old\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+@pytest.mark.skipif(not write.exchange_supported(), reason="needs renameat2 RENAME_EXCHANGE")
+def test_a_chmod_just_before_the_swap_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last look before the swap has passed; the file's mode changes; the file that
+    the swap displaced is checked for its mode as well as its bytes, and swapped back."""
+    target = tmp_path / "report.txt"
+    target.write_bytes(b"old\n")
+    target.chmod(0o644)
+    real_swap = write._swap
+
+    def chmod_then_swap(a: str, b: str) -> bool:
+        if Path(b) == target and stat.S_IMODE(target.stat().st_mode) == 0o644:
+            target.chmod(0o600)
+        return real_swap(a, b)
+
+    monkeypatch.setattr(write, "_swap", chmod_then_swap)
+    with pytest.raises(FileFailure, match="changed while it was being cleaned"):
+        replace_in_place(str(target), b"new\n", b"old\n")
+    assert target.read_bytes() == b"old\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]

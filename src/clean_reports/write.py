@@ -129,7 +129,7 @@ def replace_in_place(path: str, data: bytes, original: bytes) -> None:
         _unchanged_since_read(path, info, original)
         if exchange_supported() and _swap(temp, path):
             swapped = True
-            _verify_displaced(temp, path, original, data)
+            _verify_displaced(temp, path, original, data, info)
             verified = True
         else:
             _unchanged_since_read(path, info, original)
@@ -163,10 +163,14 @@ def _check_replaceable(path: str, info: os.stat_result) -> None:
         )
 
 
-def _verify_displaced(displaced: str, path: str, original: bytes, data: bytes) -> None:
-    """After the swap: the file that left ``path`` must be the one read; else swap back."""
+def _verify_displaced(
+    displaced: str, path: str, original: bytes, data: bytes, info: os.stat_result
+) -> None:
+    """After the swap: the file that left ``path`` must be the one read, with the
+    permissions and owner it had (a chmod meanwhile is a change too, which the clean copy
+    made with the old mode would undo); else swap back."""
     try:
-        intact = _read(displaced) == original
+        intact = _same_attributes(os.stat(displaced), info) and _read(displaced) == original
     except OSError:
         intact = False
     if intact:
@@ -194,8 +198,15 @@ def _unchanged_since_read(path: str, info: os.stat_result, original: bytes) -> N
     except OSError as exc:
         raise FileFailure("write", _deleted_or(exc)) from exc
     same = (now.st_ino, now.st_dev, now.st_mtime_ns, now.st_size)
-    if same != (info.st_ino, info.st_dev, info.st_mtime_ns, len(original)):
+    if same != (info.st_ino, info.st_dev, info.st_mtime_ns, len(original)) or not (
+        _same_attributes(now, info)
+    ):
         raise FileFailure("write", "the file changed while it was being cleaned; left as it is")
+
+
+def _same_attributes(now: os.stat_result, then: os.stat_result) -> bool:
+    """The permissions and owner the clean version is given are those read at first."""
+    return (now.st_mode, now.st_uid, now.st_gid) == (then.st_mode, then.st_uid, then.st_gid)
 
 
 def _swap(first: str, second: str) -> bool:
