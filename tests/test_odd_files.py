@@ -438,3 +438,26 @@ def test_a_fifo_as_a_rule_or_config_file_is_refused_not_waited_on(
     result = run_cli("--check", "--no-cache", *given, "corpus", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "not a regular file but a FIFO (named pipe)" in text(result.stderr)
+
+
+@pytest.mark.parametrize("name", ["x" * 251 + ".txt", "长" * 83 + "ab.txt"], ids=["ascii", "cjk"])
+def test_a_name_of_255_bytes_gets_its_clean_copy_and_a_diff_that_fits(
+    tmp_path: Path, name: str
+) -> None:
+    """NAME.diff would be longer than a file name may be: the diff's name is cut short
+    (with a checksum of the whole), and summary.json names it."""
+    assert len(name.encode()) == 255
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / WATERMARKED, corpus / name)
+    shutil.copy(EXPECTED / WATERMARKED, corpus / ("y" * 251 + ".txt"))  # clean: no diff
+    result = run_cli("corpus", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, text(result.stderr)
+    out = tmp_path / "out"
+    assert (out / name).read_bytes() == (EXPECTED / WATERMARKED).read_bytes()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    (record,) = [r for r in summary["files"] if r["output"] == name]
+    diff = out / record["diff"]
+    assert len(record["diff"].encode()) <= 255 and record["diff"].endswith(".diff")
+    assert diff.read_text(encoding="utf-8").startswith(f"--- a/{name}\n")
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".diff")) == [diff.name]

@@ -31,10 +31,9 @@ from .process import Mode
 from .progress import ProgressDisplay
 from .results import FileResult, RunTotals, Status
 from .rules import Rule, available_packs, pack_of
-from .run import DIFF_SUFFIX
 from .storage import is_uri
 from .walk import shown
-from .write import atomic_write, digest, remove_unchanged, sweep_temp_files, temp_name
+from .write import atomic_write, diff_name, digest, remove_unchanged, sweep_temp_files, temp_name
 
 if TYPE_CHECKING:
     from .htmlreport import HtmlReport
@@ -474,12 +473,13 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         else:
             output = PurePath(result.output).relative_to(out_dir).as_posix()
     changed = output is not None and result.status is Status.CLEANED
+    diff = diff_name(output) if changed and output is not None else None
     if output is not None:
         output = shown(output)
     record: dict[str, Any] = {
         "path": shown(result.path),
         "output": output,
-        "diff": f"{output}{DIFF_SUFFIX}" if changed else None,
+        "diff": None if diff is None else shown(diff),
         "encoding": result.encoding,
         "bom": result.bom,
         "newline": result.newline,
@@ -496,7 +496,7 @@ def _file_record(result: FileResult, out_dir: Path) -> dict[str, Any]:
         written = {}
         for name, path in (
             (output, result.output),
-            (record["diff"], f"{result.output}{DIFF_SUFFIX}"),
+            (record["diff"], diff_name(result.output)),
         ):
             facts = digest(path) if name is not None else None
             if facts is not None:

@@ -29,13 +29,13 @@ from .tables import is_table
 from .walk import SkipReporter, Source, WalkOptions, shown, walk
 from .write import (
     atomic_write,
+    diff_name,
     remove_if_present,
     replace_in_place,
     sweep_temp_files,
     tag_output_folder,
 )
 
-DIFF_SUFFIX = ".diff"
 DEFAULT_MAX_SIZE = 50_000_000
 SERIAL_FILES = 64
 _BLOCK = 1 << 16
@@ -440,13 +440,19 @@ def run_stdin(
 
 
 def _write_out(target: str, processed: Processed) -> None:
+    """The clean copy and its diff (or no stale diff), both or neither: a file whose diff
+    cannot be written fails, and gets no output, as every file that fails."""
     assert processed.output is not None
     atomic_write(target, processed.output, durable=False)
-    diff_path = f"{target}{DIFF_SUFFIX}"
-    if processed.diff is not None:
-        atomic_write(diff_path, processed.diff.encode("utf-8"), durable=False)
-    else:
-        remove_if_present(diff_path)
+    try:
+        if processed.diff is not None:
+            atomic_write(diff_name(target), processed.diff.encode("utf-8"), durable=False)
+        else:
+            remove_if_present(diff_name(target))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            remove_if_present(target)
+        raise
 
 
 def check_size(size: int, limit: int) -> None:

@@ -32,6 +32,7 @@ TEMP_SUFFIX = ".tmp"
 # only when nothing wrote to it for this long: there, whether its process lives cannot
 # be seen, and no write takes a day.
 STALE_AFTER = 86_400.0
+DIFF_SUFFIX = ".diff"
 NAME_MAX = 255  # bytes in one file name on every file system the tool is used on
 
 _TEMP_NAME = re.compile(
@@ -57,6 +58,23 @@ def temp_name(target: str, tag: str = "") -> str:
     if len(encoded) > room:
         name = os.fsdecode(encoded[:room])
     return os.path.join(folder, f".{name}{suffix}")
+
+
+def diff_name(target: str) -> str:
+    """The path of the diff beside the clean copy ``target``: ``NAME.diff``, or, when
+    that would not fit in a file name (NAME is 251 bytes or more), NAME cut short with a
+    checksum of the whole name, so that every file whose own name fits gets its diff."""
+    folder, name = os.path.split(target)
+    encoded = os.fsencode(name)
+    if len(encoded) + len(DIFF_SUFFIX) <= NAME_MAX:
+        return f"{target}{DIFF_SUFFIX}"
+    mark = f"~{zlib.crc32(encoded):08x}".encode()
+    cut = encoded[: NAME_MAX - len(mark) - len(DIFF_SUFFIX)]
+    while cut and (cut[-1] & 0xC0) == 0x80:  # not in the middle of a UTF-8 character
+        cut = cut[:-1]
+    if cut and cut[-1] >= 0xC0:
+        cut = cut[:-1]
+    return os.path.join(folder, os.fsdecode(cut + mark) + DIFF_SUFFIX)
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
