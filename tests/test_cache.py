@@ -549,7 +549,7 @@ def test_a_remembered_document_that_makes_no_rules_is_parsed_again(tmp_path: Pat
     rule_file.write_text(RULE_FILE, encoding="utf-8")
     load_rules([rule_file], cache_dir=cache, default_rules=False)
     (entry,) = (cache / RULE_DOCUMENTS).iterdir()
-    wrong = json.dumps({"rules": []})
+    wrong = json.dumps({"rules": [{"id": "demo"}]})  # no pattern, no examples: no rule
     entry.write_text(f"{checksum(entry.name, wrong)}\n{wrong}", encoding="utf-8")
     (rule,) = load_rules([rule_file], cache_dir=cache, default_rules=False)
     assert rule.id == "demo"
