@@ -28,6 +28,10 @@ from .walk import shown
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+# Where the tool is documented, for code-scanning UIs: the repository. Its address is
+# the one README.md's install lines use; whoever publishes the repository elsewhere sets
+# it here (the tool is on no package index, so no index page is named).
+INFORMATION_URI = "https://example.invalid/clean-reports"
 _SNIPPET_CHARS = 40
 
 
@@ -204,6 +208,7 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
                         "name": "clean-reports",
                         "version": __version__,
                         "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
                         "rules": [_sarif_rule(rule) for rule in rules],
                     }
                 },
