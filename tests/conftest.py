@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pty
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -85,3 +89,27 @@ def seed_copies(folder: Path, copies: int) -> list[Path]:
 def make_rules(yaml_text: str) -> list[Rule]:
     """Rules from an inline YAML document, as a rule file would give them."""
     return parse_rule_document(yaml.safe_load(yaml_text), "<test>")
+
+
+def run_on_terminal(*args: str | Path, env: Mapping[str, str] | None = None) -> str:
+    """Run the installed command with stderr on a pseudo-terminal; return what it drew.
+
+    ``env`` is the whole environment (this process's by default); COLUMNS is set to 100
+    so that what is drawn does not depend on the terminal the tests run in.
+    """
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [script("clean-reports"), *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env={**(os.environ if env is None else env), "COLUMNS": "100"},
+    )
+    os.close(follower)
+    chunks = []
+    with contextlib.suppress(OSError):  # the terminal closed: the command has ended
+        while chunk := os.read(leader, 65536):
+            chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", errors="replace")

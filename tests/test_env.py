@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pty
 import re
 import shutil
 import sqlite3
@@ -23,7 +22,7 @@ from click.testing import CliRunner
 from clean_reports.cache import CACHE_DIR, DATABASE
 from clean_reports.cli import cli
 
-from conftest import ROOT, SEEDS, run_installed, script
+from conftest import ROOT, SEEDS, run_installed, run_on_terminal
 
 # Each documented variable, and the tests below that show it at work.
 TESTED = {
@@ -159,32 +158,14 @@ def test_cache_dir_from_the_environment_through_click(
 # NO_COLOR
 
 
-def on_terminal(*args: str | Path, env: dict[str, str]) -> str:
-    """What the installed command draws on stderr when stderr is a pseudo-terminal."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [script("clean-reports"), *map(str, args)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    with contextlib.suppress(OSError):  # the terminal closed: the command has ended
-        while chunk := os.read(leader, 65536):
-            chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", errors="replace")
-
-
 def test_no_color_takes_effect_and_color_always_beats_it(tmp_path: Path) -> None:
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"\x00\x01\x02\x03")  # an error: drawn in red
-    assert RED in on_terminal("--check", broken, env=environment(NO_COLOR=None))
-    assert RED not in on_terminal("--check", broken, env=environment(NO_COLOR="1"))
-    assert RED in on_terminal("--check", "--color", "always", broken, env=environment(NO_COLOR="1"))
+    assert RED in run_on_terminal("--check", broken, env=environment(NO_COLOR=None))
+    assert RED not in run_on_terminal("--check", broken, env=environment(NO_COLOR="1"))
+    assert RED in run_on_terminal(
+        "--check", "--color", "always", broken, env=environment(NO_COLOR="1")
+    )
 
 
 # RAY_ADDRESS

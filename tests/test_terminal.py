@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from clean_reports.cli import cli
 
-from conftest import script, seed_copies
+from conftest import run_on_terminal, script, seed_copies
 
 RED = "\x1b[31m"
 
@@ -24,31 +23,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seed_copies(root, 600)
     (root / "000" / "broken.txt").write_bytes(b"\x00\x01\x02\x03")
     return root
-
-
-def run_on_terminal(*args: str | Path, env: dict[str, str] | None = None) -> str:
-    """Run the installed command with stderr on a pseudo-terminal; return what it drew."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [script("clean-reports"), *map(str, args)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-        env={**os.environ, "COLUMNS": "100", **(env or {})},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the command has ended
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=120)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", errors="replace")
 
 
 def test_progress_bar_on_a_terminal_and_not_in_a_pipe(corpus: Path, tmp_path: Path) -> None:
@@ -71,7 +45,7 @@ def test_progress_bar_on_a_terminal_and_not_in_a_pipe(corpus: Path, tmp_path: Pa
 def test_colour_on_a_terminal_unless_no_color(corpus: Path, tmp_path: Path) -> None:
     broken = corpus / "000" / "broken.txt"
     assert RED in run_on_terminal("--check", broken)
-    assert RED not in run_on_terminal("--check", broken, env={"NO_COLOR": "1"})
+    assert RED not in run_on_terminal("--check", broken, env={**os.environ, "NO_COLOR": "1"})
     assert RED not in run_on_terminal("--check", "--color", "never", broken)
 
 
