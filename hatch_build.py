@@ -67,7 +67,8 @@ class CompiledViewHook(BuildHookInterface):
             tables = importlib.import_module("clean_reports._compiled_view")
             if not Path(tables.__file__).is_relative_to(source):
                 raise RuntimeError(f"imported {tables.__file__}, not this source tree's")
-            header = tables.c_source(tables.derive(source / "clean_reports" / "view.py"))
+            view = importlib.import_module("clean_reports.view")
+            header = tables.c_source(tables.derive(view))
         finally:
             sys.path.remove(str(source))
         (work / "_view_tables.h").write_text(header, encoding="utf-8")
@@ -102,7 +103,7 @@ class CompiledViewHook(BuildHookInterface):
         spec.loader.exec_module(native)
         sys.path.insert(0, str(source))
         try:
-            difference = tables.self_check(native)
+            difference = tables.self_check(native, view)
         finally:
             sys.path.remove(str(source))
         if difference is not None:

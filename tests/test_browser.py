@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports.cli import cli
-from clean_reports.htmlreport import HtmlReport
-from clean_reports.results import FileResult, RunTotals, Status
+from clean_reports.model import FileResult, Status, Totals
+from clean_reports.sinks.html import HtmlReport
 
 from conftest import EXPECTED, ROOT, SEEDS
 
@@ -100,15 +100,15 @@ def test_screenshot_of_the_seeds_report(tmp_path: Path) -> None:
 
 def test_fifty_thousand_files_stay_responsive(tmp_path: Path) -> None:
     page = tmp_path / "big.html"
-    html = HtmlReport(page)
-    totals = RunTotals()
+    html = HtmlReport(page, "check")
+    totals = Totals()
     for index in range(50_000):
         result = FileResult(
             f"corpus/{index:05d}.txt", Status.UNCHANGED, encoding="utf-8", size=4000
         )
         totals.add(result)
         html.add(result)
-    html.close(totals, "check")
+    html.close(totals)
     assert page.stat().st_size < 15_000_000
     loaded = browse(page, tmp_path, "--dump-dom", "--virtual-time-budget=5000")
     assert "50000 of 50000 files" in loaded.stdout

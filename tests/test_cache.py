@@ -17,21 +17,15 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports import __version__, rules
-from clean_reports import run as runs
-from clean_reports.cache import (
-    CACHE_DIR,
-    DATABASE,
-    KEEP_SECONDS,
-    OLD_DATABASES,
-    RULE_DOCUMENTS,
-    Cache,
-)
+from clean_reports.cache import DATABASE, KEEP_SECONDS, OLD_DATABASES, Cache, CachedWork
+from clean_reports.cachedir import CACHE_DIR, RULE_DOCUMENTS
 from clean_reports.cli import cli
-from clean_reports.process import Mode
-from clean_reports.results import FileResult, Status
+from clean_reports.engines.serial import Serial
+from clean_reports.inputs import Inputs
+from clean_reports.model import FileResult, Mode, Status, Totals
 from clean_reports.rules import load_rules
-from clean_reports.run import RunOptions
 from clean_reports.selection import RuleSelector
+from clean_reports.work import Work
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, run_installed, script
 
@@ -81,7 +75,7 @@ def test_a_second_check_gives_the_same_report_from_the_cache(corpus: Path) -> No
 def test_the_cache_is_what_a_second_run_reads(corpus: Path) -> None:
     """Planting a finding in one entry, with its checksum, shows it in the next report:
     hits are not re-checked; changing the file's bytes makes it a miss again."""
-    from clean_reports.cache import checksum
+    from clean_reports.cachedir import checksum
 
     invoke("--check", "corpus")
     clean = next(n for n in SEED_NAMES if (SEEDS / n).read_bytes() == (EXPECTED / n).read_bytes())
@@ -194,22 +188,21 @@ def test_a_cache_of_an_earlier_layout_is_deleted_when_a_run_saves(corpus: Path) 
 
 def test_entries_unused_for_thirty_days_are_dropped(tmp_path: Path) -> None:
     """By time, not by runs: many small runs (a pre-commit hook's) drop nothing recent."""
-    from clean_reports.results import FileResult
 
     cache = Cache(tmp_path)
     for key in ("stale", "hit", "recent"):
-        cache.record(FileResult(f"{key}.txt", Status.UNCHANGED, encoding="utf-8", cache_key=key))
+        cache.add(FileResult(f"{key}.txt", Status.UNCHANGED, encoding="utf-8", key=key))
     assert cache.save()
     for run in range(30):
         cache = Cache(tmp_path)
-        cache.record(FileResult(f"{run}.txt", Status.UNCHANGED, cache_key=f"small{run}"))
+        cache.add(FileResult(f"{run}.txt", Status.UNCHANGED, key=f"small{run}"))
         assert cache.save()
     assert {"stale", "hit", "recent"} <= set(entries(tmp_path))
     age(tmp_path, "stale", KEEP_SECONDS + 60)
     age(tmp_path, "hit", KEEP_SECONDS + 60)
     age(tmp_path, "recent", KEEP_SECONDS - 3600)
     cache = Cache(tmp_path)
-    cache.record(FileResult("hit.txt", Status.UNCHANGED, cache_key="hit", hit=True))
+    cache.add(FileResult("hit.txt", Status.UNCHANGED, key="hit", cached=True))
     assert cache.save()
     kept = entries(tmp_path)
     assert "stale" not in kept
@@ -284,23 +277,22 @@ def test_a_one_file_check_with_remembered_rules_loads_no_yaml(corpus: Path) -> N
     assert "yaml" not in second.stderr
 
 
-def test_the_cache_keeps_its_entries_and_the_run_sees_results_without_them(
-    corpus: Path, tmp_path: Path
-) -> None:
-    """Workers make each result's cache entry; the cache files it away, and what the
-    reporters get (a JSON report keeps every result to the end) holds no copy of it."""
+def test_the_cache_stores_the_results_the_work_gives(corpus: Path, tmp_path: Path) -> None:
+    """The cache's lookup names each result's entry (its key); the cache, as a sink,
+    stores the results as they are, and a second run takes every one of them from it."""
     cache = Cache(tmp_path / "cache")
-    options = RunOptions((corpus,), RuleSelector(load_rules([])), Mode.CHECK, cache=cache)
-    seen: list[FileResult] = []
-    runs.run(options, seen.append)
-    assert seen and all(result.cache_entry is None for result in seen)
-    assert set(cache.new) == {result.cache_key for result in seen}
-    entry = next(r for r in seen if r.matches)
-    assert cache.new[entry.cache_key] == cache.entry(entry)
-    again: list[FileResult] = []
-    runs.run(options._replace(cache=Cache(tmp_path / "cache")), again.append)
-    assert all(result.hit for result in again)
+    work = Work(RuleSelector(load_rules([])), Mode.CHECK)
+    seen = list(Serial().map(Inputs((corpus,)).tasks(), CachedWork(work, cache)))
+    for result in seen:
+        cache.add(result)
+    assert seen and not any(result.cached for result in seen)
+    assert set(cache.new) == {result.key for result in seen}
+    cache.close(Totals())
+    again_cache = Cache(tmp_path / "cache")
+    again = list(Serial().map(Inputs((corpus,)).tasks(), CachedWork(work, again_cache)))
+    assert all(result.cached for result in again)
     assert [r.matches for r in again] == [r.matches for r in seen]
+    assert [r._replace(cached=False) for r in again] == [r._replace(contexts=()) for r in seen]
 
 
 # A damaged or edited cache must never change an answer, nor stop a run: every entry below
@@ -316,7 +308,7 @@ def rows(folder: Path) -> dict[str, str]:
 def rewrite(folder: Path, key: str, payload: object, check: object | None = None) -> None:
     """Store ``payload`` as the entry of ``key``, with its right checksum unless ``check``
     is given: what a damaged or edited file, not a damaged checksum, looks like."""
-    from clean_reports.cache import checksum
+    from clean_reports.cachedir import checksum
 
     if check is None and isinstance(payload, str):
         check = checksum(key, payload)
@@ -379,7 +371,7 @@ def test_a_damaged_entry_is_a_miss_and_is_made_again(corpus: Path, payload: str)
 )
 def test_a_payload_of_another_sqlite_type_is_a_miss(corpus: Path, payload: object) -> None:
     """SQLite keeps any type in any column: a payload that is not text is not read."""
-    from clean_reports.cache import checksum
+    from clean_reports.cachedir import checksum
 
     expected = invoke("--check", "--no-cache", "corpus")
     invoke("--check", "corpus")
@@ -542,7 +534,7 @@ def test_a_damaged_parsed_rule_file_is_parsed_again(tmp_path: Path) -> None:
 
 def test_a_remembered_document_that_makes_no_rules_is_parsed_again(tmp_path: Path) -> None:
     """Even an entry whose checksum holds is not trusted to say a valid file is invalid."""
-    from clean_reports.cache import checksum
+    from clean_reports.cachedir import checksum
 
     cache = tmp_path / "cache"
     rule_file = tmp_path / "demo.yaml"

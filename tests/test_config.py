@@ -10,13 +10,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from clean_reports.cli import cli
-from clean_reports.config import find_config, load_settings
+from clean_reports.cli import cli, config_keys
+from clean_reports.config import ConfigFile, find_config, read_config
 from clean_reports.errors import ConfigError
 
 from conftest import EXPECTED, SEEDS, write_rule
 
 SEED = "000_155c858b691bed45.txt"
+
+
+def load_settings(paths: list[Path], explicit: Path | None = None) -> ConfigFile:
+    """The config file the command would read for ``paths``, and its values."""
+    return read_config(paths, explicit, config_keys(cli))
 
 
 def invoke(*args: str | Path) -> Result:
@@ -42,10 +47,10 @@ def test_nearest_file_wins_and_files_are_not_merged(project: Path) -> None:
     write(project / "pyproject.toml", '[tool.clean-reports]\nignore = ["kule-footer"]\n')
     own = write(project / "corpus" / ".clean-reports.toml", 'select = ["kule-banner"]\n')
     assert find_config([project / "corpus" / "reports"]) == own
-    settings = load_settings([project / "corpus" / "reports"], None, {})
-    assert settings.select == ("kule-banner",)
-    assert settings.ignore == ()  # the pyproject further up is not merged in
-    assert settings.root == own.parent
+    found = load_settings([project / "corpus" / "reports"])
+    assert found.values["select"] == ("kule-banner",)
+    assert "ignore" not in found.values  # the pyproject further up is not merged in
+    assert found.root == own.parent
 
 
 def test_pyproject_without_the_table_is_passed_over(project: Path) -> None:
@@ -151,7 +156,7 @@ def test_per_file_ignores(project: Path) -> None:
 def test_invalid_config_is_an_error(project: Path, text: str, message: str) -> None:
     config = write(project / ".clean-reports.toml", text)
     with pytest.raises(ConfigError, match=message):
-        load_settings([project], None, {})
+        load_settings([project])
     result = invoke("--check", project / "corpus")
     assert result.exit_code == 2
     assert str(config) in result.stderr
@@ -215,3 +220,45 @@ def test_verbose_names_every_decision(project: Path) -> None:
     assert "001_8ccc2d55e0a5d909.txt: utf-8, LF: 4 findings" in result.stderr
     quiet = invoke("--check", project / "corpus")
     assert "skipped" not in quiet.stderr
+
+
+def test_per_file_ignores_on_the_command_line(project: Path) -> None:
+    """``--per-file-ignores GLOB:RULES`` does what the config file's table does."""
+    result = invoke("--check", "--per-file-ignores", f"{SEED}:kule-*,qq-*", project / "corpus")
+    assert SEED not in result.stdout
+    assert "001_8ccc2d55e0a5d909.txt" in result.stdout
+    wrong = invoke("--check", "--per-file-ignores", "no-colon", project / "corpus")
+    assert wrong.exit_code == 2
+    assert "'no-colon' is not GLOB:RULE[,RULE...]" in wrong.stderr
+
+
+# A value each kind of setting takes in a config file.
+VALID = {
+    "bool": "true",
+    "strings": '["kule-footer"]',
+    "paths": '["corpus"]',
+    "path": '"somewhere"',
+    "percent": "12",
+    "seconds": "3",
+    "megabytes": "7",
+    "name": '"text"',
+    "codec": '"gb18030"',
+    "table": '{ "*.txt" = ["kule-footer"] }',
+}
+
+
+@pytest.mark.parametrize("key", sorted(config_keys(cli)))
+def test_every_setting_option_is_a_config_key(project: Path, key: str) -> None:
+    """The keys of a config file are the command's own options, declared once: each is
+    read from the file, and --show-settings says it came from there."""
+    _name, kind, choices = config_keys(cli)[key]
+    value = f'"{choices[-1]}"' if kind == "choice" else VALID[kind]
+    config = write(project / ".clean-reports.toml", f"{key} = {value}\n")
+    result = invoke("--show-settings", project / "corpus")
+    assert result.exit_code == 0, result.stderr
+    line = next(
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith(f"{'output-dir' if key == 'out' else key} = ")
+    )
+    assert line.endswith(f"# config file {config}"), line

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clean_reports.core import clean
-from clean_reports.process import FileOptions, Mode, process
+from clean_reports.model import Mode
+from clean_reports.process import FileOptions, process
 from clean_reports.view import to_simplified
 
 from conftest import EXPECTED, SEED_NAMES

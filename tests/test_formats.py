@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports.cli import cli
-from clean_reports.core import Match
-from clean_reports.formats import escape_data, escape_property, snippet
+from clean_reports.model import Match
+from clean_reports.sinks.formats import escape_data, escape_property, snippet
 
 from conftest import ROOT, SEED_NAMES, SEEDS, run_installed
 
@@ -222,7 +222,7 @@ def test_names_that_are_not_utf8_are_shown_with_the_byte_escaped() -> None:
 
 
 def test_a_sarif_uri_percent_encodes_what_a_uri_path_cannot_hold() -> None:
-    from clean_reports.formats import uri_path
+    from clean_reports.sinks.formats import uri_path
 
     assert uri_path("corpus/000_155c858b691bed45.txt") == "corpus/000_155c858b691bed45.txt"
     assert uri_path("corpus/a-\udcff.txt") == "corpus/a-%FF.txt"

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from clean_reports.decode import decode
 from clean_reports.errors import FileFailure
-from clean_reports.process import FileOptions, Mode, process
+from clean_reports.model import Mode
+from clean_reports.process import FileOptions, process
 
 from conftest import SEED_NAMES, SEEDS
 

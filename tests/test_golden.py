@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clean_reports.core import clean, find
-from clean_reports.process import Mode, process
+from clean_reports.model import Mode
+from clean_reports.process import process
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS
 

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import clean_reports.run
+import clean_reports.work
 from clean_reports.cli import cli
-from clean_reports.process import Mode
-from clean_reports.results import FileResult, Status
+from clean_reports.engines.serial import Serial
+from clean_reports.inputs import Inputs
+from clean_reports.model import FileResult, Mode, Status
 from clean_reports.rules import load_rules, shipped_rules_dir
-from clean_reports.run import RunOptions, run
 from clean_reports.selection import RuleSelector
+from clean_reports.work import Work
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS
 
@@ -251,8 +252,9 @@ def run_direct(corpus: Path, mode: Mode, on_file, out: Path | None = None) -> li
         results.append(result)
         on_file(result)
 
-    options = RunOptions((corpus,), RuleSelector(load_rules([])), mode, out)
-    run(options, record)
+    work = Work(RuleSelector(load_rules([])), mode)
+    for result in Serial().map(Inputs((corpus,), out_dir=out).tasks(), work):
+        record(result)
     return results
 
 
@@ -276,7 +278,7 @@ def test_file_changed_while_being_cleaned_is_left_alone(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = corpus / SEED_NAMES[0]
-    real_process = clean_reports.run.process
+    real_process = clean_reports.work.process
 
     def process_while_someone_edits(data, rules, mode, label, **kwargs):  # type: ignore[no-untyped-def]
         processed = real_process(data, rules, mode, label, **kwargs)
@@ -284,7 +286,7 @@ def test_file_changed_while_being_cleaned_is_left_alone(
             target.write_bytes(data + "编辑者新增的一段。\n".encode())
         return processed
 
-    monkeypatch.setattr(clean_reports.run, "process", process_while_someone_edits)
+    monkeypatch.setattr(clean_reports.work, "process", process_while_someone_edits)
     results = run_direct(corpus, Mode.IN_PLACE, lambda _r: None)
     (failed,) = [r for r in results if r.status is Status.FAILED]
     assert failed.reason == "write: the file changed while it was being cleaned"

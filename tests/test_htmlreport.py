@@ -11,19 +11,19 @@ from typing import Any
 from click.testing import CliRunner
 
 from clean_reports.cli import cli
-from clean_reports.htmlreport import HtmlReport
-from clean_reports.results import FileResult, RunTotals, Status
+from clean_reports.model import FileResult, Status, Totals
+from clean_reports.sinks.html import HtmlReport
 
 from conftest import SEEDS
 
 
 def write(tmp_path: Path, *results: FileResult) -> str:
     page = tmp_path / "r.html"
-    report, totals = HtmlReport(page), RunTotals()
+    report, totals = HtmlReport(page, "out-dir"), Totals()
     for result in results:
         totals.add(result)
         report.add(result)
-    report.close(totals, "out-dir")
+    report.close(totals)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     return page.read_text(encoding="utf-8")
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from clean_reports import report, write
-from clean_reports.results import FileResult, RunTotals, Status
+from clean_reports import write
+from clean_reports.model import FileResult, Status, Totals
+from clean_reports.sinks import summary as summary_module
+from clean_reports.sinks.console import Console
 
 from conftest import EXPECTED, SEEDS, script, seed_copies
 
@@ -154,7 +156,7 @@ def test_ctrl_c_while_a_summary_record_is_made_leaves_valid_json(
     and lists exactly the two records that were finished."""
     out = tmp_path / "out"
     out.mkdir()
-    made = report._file_record
+    made = summary_module._file_record
     calls = []
 
     def interrupted_on_the_third(result: FileResult, out_dir: Path) -> dict[str, object]:
@@ -163,15 +165,15 @@ def test_ctrl_c_while_a_summary_record_is_made_leaves_valid_json(
             raise KeyboardInterrupt
         return made(result, out_dir)
 
-    monkeypatch.setattr(report, "_file_record", interrupted_on_the_third)
-    writer = report.SummaryWriter(out, ())
-    totals = RunTotals()
+    monkeypatch.setattr(summary_module, "_file_record", interrupted_on_the_third)
+    writer = summary_module.Summary(out, (), Console())
+    totals = Totals()
     with pytest.raises(KeyboardInterrupt):
         for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
             result = FileResult(name, Status.UNCHANGED)
             writer.add(result)
             totals.add(result)
-    writer.close(totals, interrupted=True)
+    writer.abort(totals)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert [record["path"] for record in summary["files"]] == ["a.txt", "b.txt"]
     assert summary["totals"]["interrupted"] is True

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from clean_reports.cli import cli
-from clean_reports.report import print_summary
-from clean_reports.results import RunTotals
+from clean_reports.model import Totals
+from clean_reports.sinks.console import print_summary
 
 from conftest import SEED_NAMES, SEEDS
 
@@ -110,7 +110,7 @@ def test_a_slow_short_run_does_not_claim_0_files_per_second(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # A Ray run of one small file: seconds of start-up, one file.
-    totals = RunTotals(files=1, unchanged=1, bytes=3_000)
+    totals = Totals(files=1, unchanged=1, bytes=3_000)
     print_summary(totals, title="clean-reports → cleaned", seconds=6.0)
     table = capsys.readouterr().err
     assert "0 files/s" not in table and "0.0 MB/s" not in table
@@ -118,7 +118,7 @@ def test_a_slow_short_run_does_not_claim_0_files_per_second(
 
 
 def test_a_fast_run_keeps_whole_rates(capsys: pytest.CaptureFixture[str]) -> None:
-    totals = RunTotals(files=12_000, unchanged=12_000, bytes=600_000_000)
+    totals = Totals(files=12_000, unchanged=12_000, bytes=600_000_000)
     print_summary(totals, title="clean-reports → cleaned", seconds=4.0)
     assert "4.0 s (3,000 files/s, 150.0 MB/s)" in capsys.readouterr().err
 

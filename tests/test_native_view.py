@@ -132,7 +132,7 @@ def test_a_view_py_other_than_the_one_it_was_built_from_gets_the_python_view(
 def test_the_check_the_build_makes_finds_no_difference() -> None:
     import _clean_reports_view
 
-    assert _compiled_view.self_check(_clean_reports_view, samples=500) is None
+    assert _compiled_view.self_check(_clean_reports_view, view, samples=500) is None
 
 
 @compiled_only
@@ -150,7 +150,7 @@ def test_the_check_the_build_makes_finds_a_difference() -> None:
             text, *rest, by_opencc = _clean_reports_view.build(original, simplify)
             return (text.replace("&", ""), *rest, by_opencc)
 
-    assert _compiled_view.self_check(Different, samples=500) is not None
+    assert _compiled_view.self_check(Different, view, samples=500) is not None
 
 
 # --- texts -------------------------------------------------------------------------------

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from clean_reports.process import Mode
-from clean_reports.results import FileResult, Status
+from clean_reports.engines.serial import Serial
+from clean_reports.inputs import Inputs
+from clean_reports.model import FileResult, Mode, Status, Totals
 from clean_reports.rules import load_rules
-from clean_reports.run import RunOptions, run
 from clean_reports.selection import RuleSelector
+from clean_reports.work import Work
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, script
 
@@ -264,8 +265,11 @@ def test_a_link_loop_named_as_a_path_fails_alone(looped: Path, tmp_path: Path) -
     # Through the Python API, as the command line does: a run given one reports it and goes on.
     results: list[FileResult] = []
     paths = (looped / "la.txt", looped / WATERMARKED)
-    options = RunOptions(paths, RuleSelector(load_rules([])), Mode.CHECK)
-    totals = run(options, results.append)
+    work = Work(RuleSelector(load_rules([])), Mode.CHECK)
+    totals = Totals()
+    for result in Serial().map(Inputs(paths).tasks(), work):
+        results.append(result)
+        totals.add(result)
     assert [(Path(r.path).name, r.status, r.reason) for r in results] == [
         (
             "la.txt",
@@ -391,7 +395,7 @@ def test_standard_input_that_is_a_pipe_is_still_read(tmp_path: Path) -> None:
 READ_A_SWAPPED_FILE = """
 import os, sys
 from clean_reports.errors import FileFailure
-from clean_reports.run import read, stat
+from clean_reports.regular import read, stat
 path, fifo = sys.argv[1:]
 size = stat(path)[1]  # looked at while it was a report,
 os.replace(fifo, path)  # and a FIFO by the time it is read, with a writer that stays

@@ -21,8 +21,8 @@ def test_wheel_ships_the_rules_and_finds_them(tmp_path: Path) -> None:
         names = archive.namelist()
         assert "clean_reports/rules/kule.yaml" in names
         assert "clean_reports/rules/qq.yaml" in names
-        assert "clean_reports/assets/report.css" in names  # the HTML report's page assets
-        assert "clean_reports/assets/report.js" in names
+        assert "clean_reports/sinks/assets/report.css" in names  # the HTML report's page assets
+        assert "clean_reports/sinks/assets/report.js" in names
         archive.extractall(tmp_path / "site")
     # Run from the unpacked wheel alone, far from the checkout.
     script = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pathspec import GitIgnoreSpec
 
-from clean_reports.config import DEFAULT_EXCLUDE
 from clean_reports.patterns import Patterns
+from clean_reports.walk import DEFAULT_EXCLUDE
 
 PATHS = [
     "a.txt",

@@ -17,19 +17,23 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from clean_reports.api import load_rules
-from clean_reports.process import Mode
-from clean_reports.results import FileResult, Status
-from clean_reports.run import Engine, RunOptions, Task, handle
+from clean_reports.engines.serial import Serial
+from clean_reports.inputs import Inputs
+from clean_reports.model import FileResult, Mode, Status, Task
 from clean_reports.selection import RuleSelector
+from clean_reports.work import Work
 
 from conftest import SEEDS, run_installed
 
 pytestmark = pytest.mark.ray
+
+
 # Not imported here: Ray reads its settings (RAY_AUTH_MODE) once, when first imported.
 if not os.environ.get("CLEAN_REPORTS_REQUIRE_RAY") and importlib.util.find_spec("ray") is None:
     pytest.skip("the Ray engine needs clean-reports[ray]", allow_module_level=True)
@@ -194,27 +198,33 @@ def test_a_worker_that_dies_is_retried_and_the_output_is_whole(
         monkeypatch.setenv(name, value)
     import ray
 
-    from clean_reports import ray_engine, run
+    from clean_reports.engines.ray import Ray
+
+    @dataclass(frozen=True)
+    class DiesOnce(Work):
+        """The work of a worker process that exits the first time it meets one file
+        (defined here, so that Ray sends the class itself to its workers)."""
+
+        marker: str = ""
+
+        def on_bytes(self, task: Task, data: bytes, before: tuple[int, int]) -> FileResult:
+            if Path(task.path).name == "000100.txt" and not Path(self.marker).exists():
+                Path(self.marker).write_text(str(os.getpid()))
+                os._exit(1)
+            return super().on_bytes(task, data, before)
 
     marker = tmp_path / "died-once"
-
-    def dies_once(task: Task, data: bytes, before: tuple[int, int], options: RunOptions):  # type: ignore[no-untyped-def]
-        if Path(task.path).name == "000100.txt" and not marker.exists():
-            marker.write_text(str(os.getpid()))
-            os._exit(1)
-        return handle(task, data, before, options)
-
     rules = RuleSelector(load_rules())
     source = (corpus / "generated",)
     local_out, ray_out = tmp_path / "local", tmp_path / "ray"
-    local = RunOptions(source, rules, Mode.OUT_DIR, local_out)
-    on_ray = RunOptions(source, rules, Mode.OUT_DIR, ray_out, engine=Engine("ray", cluster))
-    local_results: list[FileResult] = []
-    run.run(local, local_results.append)
+    local_results = list(
+        Serial().map(Inputs(source, out_dir=local_out).tasks(), Work(rules, Mode.OUT_DIR))
+    )
     expected = [(r.path, r.status, r.matches) for r in local_results]
     ray.init(address=cluster, logging_level="ERROR", log_to_driver=False)
     try:
-        results = list(ray_engine.run_ordered(run.plan(on_ray), on_ray, dies_once))
+        dies_once = DiesOnce(rules, Mode.OUT_DIR, marker=str(marker))
+        results = list(Ray(cluster).map(Inputs(source, out_dir=ray_out).tasks(), dies_once))
     finally:
         ray.shutdown()
     assert marker.exists() and int(marker.read_text()) != os.getpid()

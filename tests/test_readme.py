@@ -93,7 +93,7 @@ def test_the_readme_shows_install_lines_and_pins() -> None:
     assert len(pip_install_lines()) >= 3  # a venv, one with extras, the CI workflow
     assert all(line.startswith("clean-reports") for line in pip_install_lines())
     assert "pip install clean-reports\n" not in README  # no such package on the index
-    from clean_reports.formats import INFORMATION_URI
+    from clean_reports.sinks.formats import INFORMATION_URI
 
     assert INFORMATION_URI == PLACEHOLDER  # SARIF names the address the README does
     (commit,) = pinned_commits()  # one commit everywhere

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clean_reports.errors import FileFailure
-from clean_reports.run import read
+from clean_reports.regular import read
 
 
 @pytest.mark.parametrize("size", [0, 1, 4096])

@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 from clean_reports.cli import cli
 from clean_reports.core import clean, find
 from clean_reports.errors import RemovalGuard, RuleTimeout
-from clean_reports.process import FileOptions, Mode, non_blank, process
+from clean_reports.model import Mode
+from clean_reports.process import FileOptions, non_blank, process
 
 from conftest import EXPECTED, SEED_NAMES, SEEDS, make_rules, write_rule
 

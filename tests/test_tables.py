@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from clean_reports.cli import cli
 from clean_reports.errors import FileFailure
-from clean_reports.process import FileOptions, Mode, Processed, process
+from clean_reports.model import Mode
+from clean_reports.process import FileOptions, Processed, process
 from clean_reports.rules import Rule, load_rules
 from clean_reports.tables import is_table, open_table
 

@@ -259,11 +259,12 @@ def test_a_config_file_nested_too_deeply_is_a_config_error(tmp_path: Path) -> No
 
 
 def test_a_config_file_too_large_is_a_config_error(tmp_path: Path) -> None:
-    from clean_reports.config import MAX_CONFIG_BYTES, load_settings
+    from clean_reports.cli import cli, config_keys
+    from clean_reports.config import MAX_CONFIG_BYTES, read_config
 
     config = tmp_path / "pyproject.toml"
     config.write_text("[tool.clean-reports]\n" + "#" * MAX_CONFIG_BYTES + "\n", "utf-8")
     with pytest.raises(ConfigError, match=r"pyproject.toml: larger than 2 MB"):
-        load_settings([tmp_path], config, {})
+        read_config([tmp_path], config, config_keys(cli))
     config.write_text("[tool.clean-reports]\nmax-size = 3\n" + "#" * 1000 + "\n", "utf-8")
-    assert load_settings([tmp_path], config, {}).max_size == 3.0
+    assert read_config([tmp_path], config, config_keys(cli)).values["max_size"] == 3.0

@@ -38,10 +38,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from types import ModuleType
+from typing import Any, Generic, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from .view import View
+# The view's type: clean_reports.view.View, which loads this module (and so is not
+# imported by it).
+View = TypeVar("View")
 
 EXTENSION = "_clean_reports_view"
 PURE_PYTHON_VARIABLE = "CLEAN_REPORTS_PURE_PYTHON"
@@ -117,7 +119,7 @@ def fingerprint(view_file: str | os.PathLike[str]) -> str:
 
 
 @dataclass
-class Choice:
+class Choice(Generic[View]):
     """Which view is in use, and why."""
 
     build: Callable[[str], View] | None
@@ -126,10 +128,10 @@ class Choice:
 
 def load(
     view_file: str,
-    view_type: type[View],
+    view_type: Callable[..., View],
     to_simplified: Callable[[str], str],
     environment: Mapping[str, str] = os.environ,
-) -> Choice:
+) -> Choice[View]:
     """The compiled view's builder, when it is built and built from these very sources,
     unless ``environment`` sets CLEAN_REPORTS_PURE_PYTHON."""
     if environment.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
@@ -148,7 +150,7 @@ def load(
 
 
 def _builder(
-    native: _Extension, view_type: type[View], to_simplified: Callable[[str], str]
+    native: _Extension, view_type: Callable[..., View], to_simplified: Callable[[str], str]
 ) -> Callable[[str], View]:
     build = native.build
 
@@ -164,8 +166,9 @@ def _builder(
 # --- deriving the tables (at build time) -------------------------------------------------
 
 
-def self_check(native: Any, samples: int = 3000) -> str | None:
-    """Where the compiled ``native`` module's view differs from the Python view, or None.
+def self_check(native: Any, view: Any, samples: int = 3000) -> str | None:
+    """Where the compiled ``native`` module's view differs from the Python ``view``
+    (the module :mod:`clean_reports.view`, which loads this one), or None.
 
     Every code point (between line breaks), and random texts of the characters the
     tables treat specially, of ASCII punctuation (markup) and of phrases. The build keeps
@@ -174,11 +177,9 @@ def self_check(native: Any, samples: int = 3000) -> str | None:
     """
     import random
 
-    from . import view
-
     builder = _builder(native, view.View, view.to_simplified)
 
-    def normalized_view(text: str, build: Callable[[str], View] | None) -> View:
+    def normalized_view(text: str, build: Callable[[str], Any] | None) -> Any:
         """view.normalized_view, dispatching to ``build`` (the Python view for None)."""
         saved, view._compiled_build = view._compiled_build, build
         try:
@@ -228,9 +229,10 @@ def _chunks(codes: list[int], size: int) -> Iterable[list[int]]:
         yield codes[start : start + size]
 
 
-def derive(view_file: str | os.PathLike[str]) -> Tables:
-    """The tables, from the sources the Python view uses."""
-    from . import view
+def derive(view: ModuleType) -> Tables:
+    """The tables, from the sources the Python ``view`` (:mod:`clean_reports.view`,
+    which loads this module) uses."""
+    view_file = view.__file__ or ""
 
     everything = "".join(map(chr, range(MAX_CODE_POINT)))
     # What _build drops and what it takes for a line break: its own pattern, on every

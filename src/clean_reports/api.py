@@ -21,8 +21,9 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
-from .core import CleanResult, Match, clean, find
+from .core import CleanResult, clean, find
 from .errors import FileFailure, RuleError
+from .model import Match
 from .process import CleanedBytes
 from .process import clean_bytes as _clean_bytes
 from .rules import Rule

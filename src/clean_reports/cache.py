@@ -34,44 +34,29 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .core import Match
-from .errors import FileFailure
-from .results import FileResult, Status
+from .cachedir import CACHE_DIR, checksum, intact, prepare
+from .model import FileResult, Match, Mode, Status, Task, Totals
 from .rules import Rule
-from .write import atomic_write
+from .tables import is_table
+from .version import __version__
+from .work import Work
 
 if TYPE_CHECKING:
     import sqlite3
 
-try:  # what hashlib.blake2b is; importing hashlib would also load OpenSSL for nothing
-    from _blake2 import blake2b
-except ImportError:  # another Python
-    from hashlib import blake2b
-
-CACHE_DIR = ".clean-reports-cache"
 KEEP_SECONDS = 30 * 24 * 3600
 DATABASE = "findings-v4.sqlite"
 # Earlier layouts, deleted when a run saves.
 OLD_DATABASES = ("findings-v1.sqlite", "findings-v2.sqlite", "findings-v3.sqlite")
-RULE_DOCUMENTS = "rules-v2"  # parsed rule files: a checksum, then the JSON, in each
-OLD_RULE_DOCUMENTS = ("rules-v1",)  # deleted when a rule file is remembered
-KEEP_DOCUMENTS = 100
-# What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
-_GITIGNORE = "# Automatically created by clean-reports.\n*\n"
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-_CACHEDIR_TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n"
-    "# This file is a cache directory tag created by clean-reports.\n"
-)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS findings "
@@ -87,14 +72,18 @@ _COLUMNS = {
 }
 
 
+__all__ = ["CACHE_DIR", "Cache", "CachedWork"]
+
+
 @dataclass
 class Cache:
-    """One cache folder, as one run sees it.
+    """One cache folder, as one run sees it: looked up by :class:`CachedWork` in the
+    workers, and a sink in the main process that collects what the run found or hit and
+    stores it when the run closes (:meth:`save`).
 
     ``salt`` holds the run's options that change findings (forced encoding, text field).
     The database is opened on the first lookup, through a read-only connection per
-    process (a missing one is empty); what the run found or hit is collected in the main
-    process and written by :meth:`save`.
+    process (a missing one is empty).
     """
 
     folder: Path
@@ -141,7 +130,7 @@ class Cache:
             found = row.fetchone()
         except sqlite3.Error:  # damaged: a miss, and the file is checked again
             return None
-        if found is None or not _intact(key, *found):
+        if found is None or not intact(key, *found):
             return None
         entry = _read_payload(found[0], {rule.id: rule.description for rule in rules})
         if entry is None:
@@ -155,31 +144,25 @@ class Cache:
             newline=newline,
             matches=matches,
             size=size,
-            cache_key=key,
-            hit=True,
+            key=key,
+            cached=True,
         )
 
-    def entry(self, result: FileResult) -> str:
-        """What the cache keeps of a result. Worker processes make it as they finish a
-        file: in the main process, which every worker waits on, it was a quarter of the
-        main process's time in a run that fills the cache."""
-        return _ENCODE(_payload(result))
-
-    def record(self, result: FileResult) -> FileResult:
-        """Remember a result (found or hit) this run; failures are never remembered.
-
-        Returns the result as the rest of the run is to see it: without the entry made
-        for the cache, which only the cache keeps (a report that holds every result to
-        the end would otherwise hold each file's findings twice).
-        """
-        key = result.cache_key
+    def add(self, result: FileResult) -> None:
+        """Remember a result (found or hit) this run; failures are never remembered."""
+        key = result.key
         if key is None or result.status is Status.FAILED:
-            return result
-        if result.hit:
+            return
+        if result.cached:
             self.used.add(key)
-            return result
-        self.new[key] = result.cache_entry or self.entry(result)
-        return result._replace(cache_entry=None) if result.cache_entry else result
+        else:
+            self.new[key] = _ENCODE(_payload(result))
+
+    def close(self, totals: Totals) -> None:
+        self.save()
+
+    def abort(self, totals: Totals) -> None:
+        """Ctrl-C: nothing is stored; the next run checks those files again."""
 
     def save(self) -> bool:
         """Store what this run found, mark what it hit as used, and drop the entries no
@@ -250,17 +233,6 @@ class Cache:
                 (self.folder / old).unlink()
 
 
-def checksum(key: str, payload: str) -> str:
-    """What an entry's ``payload`` must come with to be read as the entry of ``key``."""
-    return blake2b(payload.encode(), digest_size=16, key=key.encode()[:64]).hexdigest()
-
-
-def _intact(key: str, payload: object, check: object) -> bool:
-    """Whether a row holds text and the checksum of that text for ``key`` (SQLite keeps
-    whatever type it is given, whatever the column says)."""
-    return isinstance(payload, str) and isinstance(check, str) and check == checksum(key, payload)
-
-
 def _drop_other_layouts(connection: sqlite3.Connection) -> None:
     """Drop the tables when one of them is not laid out as this version lays it out (a
     damaged or foreign file of the same name): they are made again, empty."""
@@ -270,53 +242,6 @@ def _drop_other_layouts(connection: sqlite3.Connection) -> None:
             for name in _COLUMNS:
                 connection.execute(f"DROP TABLE IF EXISTS {name}")
             return
-
-
-def prepare(folder: Path) -> None:
-    """Make the cache folder, marked so that git and backup tools leave it alone."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-        if not (folder / name).exists():
-            atomic_write(folder / name, text.encode())
-
-
-def recall_document(folder: Path, data: bytes) -> Any:
-    """The parsed rule file whose bytes are ``data``, if remembered (else ``None``)."""
-    name = _document_name(data)
-    try:
-        check, _, text = (
-            (folder / RULE_DOCUMENTS / name).read_text(encoding="utf-8").partition("\n")
-        )
-        if not _intact(name, text, check):
-            return None
-        return json.loads(text)
-    except (OSError, ValueError, RecursionError):
-        return None
-
-
-def remember_document(folder: Path, data: bytes, document: Any) -> None:
-    """Remember a parsed rule file; one that JSON cannot hold exactly (YAML dates…) is
-    not, and neither is one when the folder cannot be written: that costs only time.
-    The oldest entries go beyond :data:`KEEP_DOCUMENTS` (rule files edited often)."""
-    try:
-        text = json.dumps(document, ensure_ascii=False)
-        if json.loads(text) != document:
-            return
-        prepare(folder)
-        name = _document_name(data)
-        stored = f"{checksum(name, text)}\n{text}"
-        atomic_write(folder / RULE_DOCUMENTS / name, stored.encode(), durable=False)
-        for old in OLD_RULE_DOCUMENTS:
-            shutil.rmtree(folder / old, ignore_errors=True)
-        entries = sorted((folder / RULE_DOCUMENTS).iterdir(), key=lambda p: p.stat().st_mtime_ns)
-        for stale in entries[:-KEEP_DOCUMENTS]:
-            stale.unlink()
-    except (TypeError, ValueError, OSError, FileFailure):
-        return
-
-
-def _document_name(data: bytes) -> str:
-    return blake2b(data, digest_size=20, key=__version__.encode()).hexdigest() + ".json"
 
 
 def _regular_or_absent(path: Path) -> bool | None:
@@ -396,9 +321,35 @@ _MATCH_TYPES: tuple[tuple[type, ...], ...] = (
 
 
 def _payload(result: FileResult) -> list[Any]:
+    """The part of a result that does not depend on where the file is: what is stored."""
     matches = [
         [m.rule_id, m.start, m.end, m.text, m.line, m.column, m.end_line, m.end_column,
          m.normalized, m.row]
         for m in result.matches
     ]  # fmt: skip
     return [result.encoding, result.bom, result.newline, matches]
+
+
+@dataclass(frozen=True)
+class CachedWork:
+    """The work, with the cache looked up first: a file whose bytes and rules the cache
+    has seen gets the findings remembered for it. A file with findings is remembered for
+    ``--check``; ``--in-place`` must still clean it."""
+
+    work: Work
+    cache: Cache
+
+    def __call__(self, task: Task) -> FileResult:
+        work = self.work
+        read = work.read(task)
+        if isinstance(read, FileResult):
+            return read
+        data, before = read
+        rules = work.rules(task)
+        table = bool(work.file_options.text_field) and is_table(task.name)
+        key = self.cache.key(data, rules, table)
+        hit = self.cache.get(key, rules, task.name, before[1])
+        if hit is not None and (work.mode is Mode.CHECK or not hit.matches):
+            return hit
+        result = work.on_bytes(task, data, before)
+        return result if result.status is Status.FAILED else result._replace(key=key)

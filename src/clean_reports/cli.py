@@ -1,83 +1,92 @@
-"""The ``clean-reports`` command: parse options, merge the config file, run, report, exit.
+"""The ``clean-reports`` command: click's options, merged into one :class:`Config`.
+
+Every option is declared once, here. Those a config file can hold too are
+:class:`Setting` options, which carry their key there and how its value is checked.
+The config file is read while click parses (black's way): its values become click's
+``default_map``, so that click alone decides precedence — a flag beats an environment
+variable, which beats the config file, which beats the default — and says where each
+value came from. The command then checks the combination, builds the frozen
+:class:`~clean_reports.config.Config` and hands it to :mod:`clean_reports.app`.
 
 One command and no subcommands, so any PATH works, even a folder named like an option
-word (``clean-reports rules``). Flags given on the command line beat the project's
-config file; see :mod:`clean_reports.config`.
+word (``clean-reports rules``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from . import __version__
-from .cache import CACHE_DIR, Cache
+from . import app
+from .cachedir import CACHE_DIR
 from .config import (
-    KEY_OF,
+    DEFAULT_OUT_DIR,
     OUTPUT_ENCODINGS,
     OUTPUT_FORMATS,
+    Config,
+    ConfigFile,
+    Key,
     Origin,
-    Settings,
-    check_codec,
     display_path,
-    find_repo_root,
-    load_settings,
+    read_config,
     setting_value,
 )
-from .errors import CleanReportsError, ExitCode, exit_code
-from .formats import plural
-from .process import FileOptions, Mode
-from .progress import ProgressDisplay
-from .report import Reporter, rules_listing, say, set_color
-from .results import FileResult, RunTotals, Status
-from .rulecheck import verify_examples
-from .rules import is_shipped, load_rules
-from .run import Engine, RunOptions, TextReader, count_inputs, limit_text, run, run_stdin
-from .selection import RuleSelector
-from .storage import is_uri, list_files
-from .tables import INCLUDE as TABLE_INCLUDE
-from .walk import WalkOptions, shown, walk
-from .write import atomic_write
+from .errors import CleanReportsError, ConfigError, ExitCode, UsageProblem
+from .model import Mode, Totals
+from .sinks.console import Console, color_choice
+from .storage import is_uri
+from .version import __version__
+from .view import VIEW_KIND
+from .walk import DEFAULT_EXCLUDE
 
-DEFAULT_OUT_DIR = Path("cleaned")
-# Defaults shown in --help are the settings' own, so the two cannot drift apart.
-DEFAULTS = Settings()
-
-# click parameter name -> Settings field, for the flags a config file can also set
-_CONFIGURABLE = {
-    "output_dir": "output_dir",
-    "include": "include",
-    "exclude": "exclude",
-    "extend_exclude": "extend_exclude",
-    "force_exclude": "force_exclude",
-    "no_gitignore": "no_gitignore",
-    "rule_paths": "rules",
-    "packs": "packs",
-    "no_default_rules": "no_default_rules",
-    "select": "select",
-    "ignore": "ignore",
-    "output_format": "output_format",
-    "max_removal": "max_removal",
-    "regex_timeout": "regex_timeout",
-    "max_size": "max_size",
-    "encoding": "encoding",
-    "output_encoding": "output_encoding",
-    "text_field": "text_field",
-    "cache_dir": "cache_dir",
-    "no_cache": "no_cache",
-}
+_CONFIG_FILE = "clean_reports.config_file"
+_CONFIG_ERROR = "clean_reports.config_error"
 
 
-# a selection's key in messages -> its Settings field
-_SELECTION = {"select": "select", "ignore": "ignore", "per-file-ignores": "per_file_ignores"}
+class Setting(click.Option):
+    """An option a config file can set as well: ``key`` is its name there (the long
+    flag's, unless said), ``aliases`` other names it takes there, and ``kind`` how a
+    value there is checked (see :class:`~clean_reports.config.Key`).
+
+    A value from the config file reaches click already checked and converted by
+    :mod:`clean_reports.config`, whose messages name the file and the key; click's own
+    checks are for the values of flags and environment variables.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        key: str | None = None,
+        aliases: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.key = key or max(self.opts, key=len).lstrip("-")
+        self.aliases = aliases
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        if ctx.get_parameter_source(self.name or "") is ParameterSource.DEFAULT_MAP:
+            return value
+        return super().process_value(ctx, value)
+
+
+def config_keys(command: click.Command) -> dict[str, Key]:
+    """The keys a config file may hold, from the command's :class:`Setting` options."""
+    keys: dict[str, Key] = {}
+    for param in command.params:
+        if isinstance(param, Setting) and param.name is not None:
+            choices = tuple(param.type.choices) if isinstance(param.type, click.Choice) else ()
+            for key in (param.key, *param.aliases):
+                keys[key] = Key(param.name, param.kind, tuple(map(str, choices)))
+    return keys
 
 
 def _split(
@@ -85,6 +94,21 @@ def _split(
 ) -> tuple[str, ...]:
     """Accept ``--ignore a,b`` as well as ``--ignore a --ignore b``."""
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _per_file_ignores(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``--per-file-ignores 'GLOB:RULE,RULE'``, as flake8 has it (a config file holds a
+    table of ``GLOB = [RULE, ...]``)."""
+    pairs = []
+    for value in values:
+        glob, colon, ids = value.rpartition(":")
+        rules = tuple(part.strip() for part in ids.split(",") if part.strip())
+        if not colon or not glob or not rules:
+            raise click.BadParameter(f"{value!r} is not GLOB:RULE[,RULE...]")
+        pairs.append((glob, rules))
+    return tuple(pairs)
 
 
 _LOCAL_PATH = click.Path(exists=True, allow_dash=True, path_type=Path)
@@ -109,22 +133,42 @@ def _inputs(
     )
 
 
+def _read_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """Find and read the config file (``--config``, else the nearest above the PATHs,
+    which click has taken already: they are eager too) into click's ``default_map``.
+
+    A config file that cannot be read is reported by the command, as every error is.
+    """
+    if ctx.resilient_parsing:
+        return value
+    paths = [path for path in ctx.params.get("paths", ()) if isinstance(path, Path)]
+    try:
+        found = read_config(paths, value, config_keys(ctx.command))
+    except ConfigError as error:
+        ctx.meta[_CONFIG_ERROR] = error
+        found = ConfigFile(value, Path.cwd(), {})
+    ctx.meta[_CONFIG_FILE] = found
+    ctx.default_map = {**(ctx.default_map or {}), **found.values}
+    return value
+
+
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """``--version``: the version, and whether the compiled view was built for this
     install, since the two give the same outputs at different speeds."""
     if not value or ctx.resilient_parsing:
         return
-    from .view import VIEW_KIND
-
     click.echo(f"clean-reports, version {__version__}; normalised view: {VIEW_KIND}")
     ctx.exit()
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, callback=_inputs)
+@click.argument("paths", nargs=-1, callback=_inputs, is_eager=True)
 @click.option(
     "-o",
     "--output-dir",
+    cls=Setting,
+    kind="path",
+    aliases=("out",),
     type=click.Path(file_okay=False, path_type=Path),
     help=f"Folder for clean copies, diffs and summary.json  [default: {DEFAULT_OUT_DIR}]",
 )
@@ -146,8 +190,10 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 )
 @click.option(
     "--output-format",
+    cls=Setting,
+    kind="choice",
     type=click.Choice(OUTPUT_FORMATS),
-    default=DEFAULTS.output_format,
+    default="text",
     show_default=True,
     help="Format of --check findings.",
 )
@@ -169,20 +215,51 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     metavar="FILE.html",
     help="Also write a self-contained HTML page to review what was removed.",
 )
-@click.option("--include", multiple=True, metavar="GLOB", help="Also take files matching GLOB.")
 @click.option(
-    "--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (replaces defaults)."
+    "--include",
+    cls=Setting,
+    kind="strings",
+    multiple=True,
+    metavar="GLOB",
+    help="Also take files matching GLOB.",
 )
 @click.option(
-    "--extend-exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB as well."
+    "--exclude",
+    cls=Setting,
+    kind="strings",
+    multiple=True,
+    default=DEFAULT_EXCLUDE,
+    show_default=False,
+    metavar="GLOB",
+    help="Skip paths matching GLOB (replaces defaults).",
 )
 @click.option(
-    "--force-exclude", is_flag=True, help="Apply excludes to paths named on the command line."
+    "--extend-exclude",
+    cls=Setting,
+    kind="strings",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip paths matching GLOB as well.",
 )
-@click.option("--no-gitignore", is_flag=True, help="Do not skip what .gitignore files ignore.")
+@click.option(
+    "--force-exclude",
+    cls=Setting,
+    kind="bool",
+    is_flag=True,
+    help="Apply excludes to paths named on the command line.",
+)
+@click.option(
+    "--no-gitignore",
+    cls=Setting,
+    kind="bool",
+    is_flag=True,
+    help="Do not skip what .gitignore files ignore.",
+)
 @click.option(
     "--rules",
     "rule_paths",
+    cls=Setting,
+    kind="paths",
     multiple=True,
     type=click.Path(exists=True, path_type=Path),
     help="A rule file or a folder of them, added to the shipped rules. Repeatable.",
@@ -190,58 +267,100 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.option(
     "--pack",
     "packs",
+    cls=Setting,
+    kind="strings",
+    key="packs",
     multiple=True,
     callback=_split,
     metavar="NAME",
     help="Also load a shipped opt-in pack (see --list-rules). Repeatable.",
 )
-@click.option("--no-default-rules", is_flag=True, help="Do not load the shipped rules.")
+@click.option(
+    "--no-default-rules",
+    cls=Setting,
+    kind="bool",
+    is_flag=True,
+    help="Do not load the shipped rules.",
+)
 @click.option(
     "--max-removal",
+    cls=Setting,
+    kind="percent",
     type=click.FloatRange(0, 100),
-    default=DEFAULTS.max_removal,
+    default=30.0,
     show_default=True,
     metavar="PERCENT",
     help="Refuse to write a file the rules would strip of more than PERCENT of its non-blank text.",
 )
 @click.option(
     "--encoding",
+    cls=Setting,
+    kind="codec",
     metavar="NAME",
     help="Decode every file as NAME (e.g. gb18030, big5) instead of detecting it.",
 )
 @click.option(
     "--output-encoding",
+    cls=Setting,
+    kind="choice",
     type=click.Choice(OUTPUT_ENCODINGS),
-    default=DEFAULTS.output_encoding,
+    default="utf-8",
     show_default=True,
     help="Encoding of clean copies: UTF-8, or each file's original one.",
 )
 @click.option(
     "--max-size",
+    cls=Setting,
+    kind="megabytes",
     type=click.FloatRange(0, min_open=True),
-    default=DEFAULTS.max_size,
+    default=50.0,
     show_default=True,
     metavar="MB",
     help="Refuse files larger than this.",
 )
 @click.option(
     "--regex-timeout",
+    cls=Setting,
+    kind="seconds",
     type=click.FloatRange(0, min_open=True),
-    default=DEFAULTS.regex_timeout,
+    default=10.0,
     show_default=True,
     metavar="SECONDS",
     help="Fail a file when one rule takes longer than this on it.",
 )
 @click.option(
-    "--select", multiple=True, callback=_split, metavar="RULE", help="Run only these rules (globs)."
+    "--select",
+    cls=Setting,
+    kind="strings",
+    multiple=True,
+    callback=_split,
+    metavar="RULE",
+    help="Run only these rules (globs).",
 )
 @click.option(
-    "--ignore", multiple=True, callback=_split, metavar="RULE", help="Do not run these rules."
+    "--ignore",
+    cls=Setting,
+    kind="strings",
+    multiple=True,
+    callback=_split,
+    metavar="RULE",
+    help="Do not run these rules.",
+)
+@click.option(
+    "--per-file-ignores",
+    cls=Setting,
+    kind="table",
+    multiple=True,
+    callback=_per_file_ignores,
+    metavar="GLOB:RULES",
+    help="Do not run the rules RULES (comma-separated) on files matching GLOB. Repeatable.",
 )
 @click.option(
     "--config",
     "config_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    is_eager=True,
+    callback=_read_config,
     help="Read settings from FILE instead of the nearest pyproject.toml/.clean-reports.toml.",
 )
 @click.option(
@@ -257,6 +376,8 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 )
 @click.option(
     "--text-field",
+    cls=Setting,
+    kind="name",
     metavar="NAME",
     help="Also clean .jsonl, .jsonl.gz and .parquet datasets: the field NAME of each record.",
 )
@@ -274,10 +395,16 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Ray cluster to join with --engine ray  [default: $RAY_ADDRESS, else a local Ray]",
 )
 @click.option(
-    "--no-cache", is_flag=True, help="Check every file, not only those changed since last run."
+    "--no-cache",
+    cls=Setting,
+    kind="bool",
+    is_flag=True,
+    help="Check every file, not only those changed since last run.",
 )
 @click.option(
     "--cache-dir",
+    cls=Setting,
+    kind="path",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="CLEAN_REPORTS_CACHE_DIR",
     show_envvar=True,
@@ -328,24 +455,48 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
     changed file and a summary.json. Exit status: 0 clean, 1 watermarks found or files
     changed (--check, --diff, --in-place), 2 error.
     """
-    # --check --diff, as black has it: the diffs on stdout, the check's findings beside
-    check_diff = bool(params["check"] and params["show_diff"])
+    console = Console(color_choice(params["color"], os.environ))
+    try:
+        config = _config(ctx, paths, params, console)
+        if config.verbose:
+            app.describe(config, console)
+        if params["show_settings"]:
+            click.echo(_settings_listing(ctx, config, params))
+            code = ExitCode.CLEAN
+        else:
+            code = app.run(config, console)
+    except UsageProblem as problem:
+        raise click.UsageError(str(problem)) from None
+    except CleanReportsError as error:
+        console.say(f"error: {error}", style="error")
+        code = ExitCode.ERROR
+    except KeyboardInterrupt:  # before the run began: it did nothing
+        console.say(app.interrupted(Totals()))
+        code = ExitCode.INTERRUPTED
+    sys.exit(code)
+
+
+def _config(
+    ctx: click.Context, paths: tuple[Path | str, ...], params: dict[str, Any], console: Console
+) -> Config:
+    """The run's one :class:`Config`, once the options are known to go together."""
     uris = tuple(path for path in paths if isinstance(path, str))
     local = tuple(path for path in paths if isinstance(path, Path))
-    _check_uris(uris, params)
+    _check_uris(ctx, uris, params)
+    output_format = params["output_format"]
     if params["explain"]:
         if _given(ctx, "output_format"):
             raise click.UsageError("--explain is its own output format")
         if params["show_diff"]:
             raise click.UsageError("--explain and --diff cannot be combined")
-        params["check"], params["output_format"] = True, "explain"
-        ctx.set_parameter_source("output_format", ParameterSource.COMMANDLINE)
+        params["check"], output_format = True, "explain"
     if params["quiet"] and params["verbose"]:
         raise click.UsageError("-q/--quiet and -v/--verbose cannot be combined")
     mode = _mode(params)
-    if params["output_dir"] is not None and mode is not Mode.OUT_DIR:
+    check_diff = bool(params["check"] and params["show_diff"])
+    if _given(ctx, "output_dir") and mode is not Mode.OUT_DIR:
         raise click.UsageError(f"-o/--output-dir does not go with --{mode.value}")
-    if params["suggest"] and (mode is not Mode.OUT_DIR or params["output_dir"]):
+    if params["suggest"] and (mode is not Mode.OUT_DIR or _given(ctx, "output_dir")):
         raise click.UsageError("--suggest writes nothing but its proposals; it takes no mode")
     if params["suggest"] and Path("-") in paths:
         raise click.UsageError("--suggest reads files and folders, not standard input")
@@ -361,142 +512,54 @@ def cli(ctx: click.Context, /, paths: tuple[Path | str, ...], **params: Any) -> 
     shows = [f"--{name.replace('_', '-')}" for name in _SHOWS if params[name]]
     if len(shows) > 1:
         raise click.UsageError(" and ".join(shows) + " cannot be combined")
-    totals = RunTotals()
-    color = set_color(params["color"], os.environ)
-    reporter: Reporter | None = None
-    try:
-        given = {field: name for name, field in _CONFIGURABLE.items() if _set(ctx, name)}
-        overrides = {field: params[name] for field, name in given.items()}
-        origins = {field: _origin(ctx, name) for field, name in given.items()}
-        settings = load_settings(local, params["config_file"], overrides, origins)
-        if check_diff:
-            _check_diff_format(settings, params["output_file"])
-        run_mode = Mode.DIFF if check_diff else mode  # the diffs are a cleaning's
-        cache, no_cache = _cache(settings, run_mode, params)
-        if params["verbose"]:
-            config = settings.config_file
-            say(f"config file: {display_path(config) if config else 'none'}", style="dim")
-            folder = display_path(cache.folder) if cache is not None else f"none ({no_cache})"
-            say(f"cache folder: {folder}", style="dim")
-        if params["show_settings"]:
-            click.echo(_settings_listing(ctx, settings, mode, params))
-            sys.exit(ExitCode.CLEAN)
-        if params["show_files"]:
-            if not paths:
-                raise click.UsageError("no PATH given: name the report files or folders")
-            out_dir = (settings.output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
-            sys.exit(_show_files(local, uris, settings, out_dir, params))
-        rules = load_rules(
-            settings.rules,
-            default_rules=not settings.no_default_rules,
-            packs=settings.packs,
-            cache_dir=cache.folder if cache is not None else None,
+    if params["engine"] == "local" and _given(ctx, "ray_address"):
+        raise click.UsageError("--ray-address goes with --engine ray")
+    error = ctx.meta.get(_CONFIG_ERROR)
+    if error is not None:
+        raise error
+    found: ConfigFile = ctx.meta[_CONFIG_FILE]
+    origins = {name: _origin(ctx, name, found) for name in ctx.params}
+    if params["explain"]:
+        origins["output_format"] = Origin("command line", "--explain", "output-format")
+    if check_diff and output_format != "text" and params["output_file"] is None:
+        origin = origins["output_format"]
+        if origin.kind == "command line":
+            given = f"{origin.name} {output_format}"
+        else:
+            given = f'output-format = "{output_format}" in {origin.name}'
+        raise click.UsageError(
+            f"--check --diff prints the diffs on stdout: {given} needs -O/--output-file FILE "
+            "for its report (or give --output-format text)"
         )
-        verify_examples(rule for rule in rules if not is_shipped(rule))
-        if params["verbose"]:
-            for source, count in Counter(rule.source for rule in rules).items():
-                say(f"rule file: {display_path(Path(source))} ({plural(count, 'rule')})", "dim")
-        if params["list_rules"]:
-            click.echo(rules_listing(rules))
-            sys.exit(ExitCode.CLEAN)
-        if not paths:
-            raise click.UsageError("no PATH given: name the report files or folders to clean")
-        selector = RuleSelector(
-            rules,
-            select=settings.select,
-            ignore=settings.ignore,
-            per_file_ignores=settings.per_file_ignores,
-            root=settings.root,
-            where={key: settings.where(field) for key, field in _SELECTION.items()},
-        )
-        if not selector.rules:
-            raise click.UsageError(
-                "no rules are active (check --no-default-rules, --select, --ignore)"
-            )
-        reporter = _reporter(settings, selector, mode, params, check_diff)
-        on_file = _with_diffs(reporter.on_file) if check_diff else reporter.on_file
-        file_options = FileOptions(
-            settings.max_removal / 100,
-            settings.regex_timeout,
-            check_codec(settings.encoding) if settings.encoding else None,
-            settings.output_encoding == "original",
-            _context_chars() if params["html_report"] else 0,
-            settings.text_field,
-        )
-        if params["suggest"]:
-            sys.exit(_suggest(local, selector, settings, file_options, params["output_file"]))
-        if paths == (Path("-"),):
-            max_size = int(settings.max_size * 1_000_000)
-            name = params["stdin_filename"] or "-"
-            sys.exit(_stdin(selector, reporter, on_file, run_mode, file_options, name, max_size))
-        options = RunOptions(
-            local,
-            selector,
-            run_mode,
-            reporter.out_dir,
-            _walk_options(settings),
-            file_options,
-            int(settings.max_size * 1_000_000),
-            params["jobs"],
-            _engine(ctx, params),
-            uris,
-            cache,
-        )
-        if params["html_report"]:
-            from .htmlreport import HtmlReport  # only a run asked for a report needs it
-
-            reporter.html = HtmlReport(params["html_report"])
-        if not params["quiet"] and sys.stderr.isatty():
-            reporter.progress = ProgressDisplay(*count_inputs(options), color=color)
-        run(options, on_file, totals, reporter.on_skip)
-        reporter.finish(totals)
-    except CleanReportsError as error:
-        if reporter is not None:
-            reporter.stop_progress()
-        say(f"error: {error}", style="error")
-        sys.exit(ExitCode.ERROR)
-    except KeyboardInterrupt:
-        if reporter is not None:
-            try:
-                reporter.interrupted(totals)
-            except CleanReportsError as error:
-                say(f"error: {error}", style="error")
-        say(
-            f"interrupted after {plural(totals.files, 'file')} "
-            f"({totals.cleaned} with watermarks, {totals.failed} failed); "
-            "every file written is complete; run again to finish."
-        )
-        sys.exit(ExitCode.INTERRUPTED)
-    sys.exit(
-        exit_code(
-            failed=totals.failed, findings=totals.findings, findings_fail=mode is not Mode.OUT_DIR
-        )
+    return Config.from_options(
+        {**params, "output_format": output_format},
+        paths=local,
+        uris=uris,
+        mode=mode,
+        check_diff=check_diff,
+        found=found,
+        origins=origins,
+        color=console.color,
     )
 
 
-def _origin(ctx: click.Context, name: str) -> Origin:
-    """Where the value of the parameter ``name`` came from: its flag, or its variable."""
+def _origin(ctx: click.Context, name: str, found: ConfigFile) -> Origin:
+    """Where the value of the parameter ``name`` came from, as click tells it."""
     param = next(param for param in ctx.command.params if param.name == name)
-    if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT:
-        return Origin("environment variable", str(param.envvar))
-    if name == "output_format" and ctx.params.get("explain"):
-        return Origin("command line", "--explain")
-    return Origin("command line", max(param.opts, key=len))
+    key = param.key if isinstance(param, Setting) else max(param.opts, key=len).lstrip("-")
+    source = ctx.get_parameter_source(name)
+    if source is ParameterSource.COMMANDLINE:
+        return Origin("command line", max(param.opts, key=len), key)
+    if source is ParameterSource.ENVIRONMENT:
+        return Origin("environment variable", str(param.envvar), key)
+    if source is ParameterSource.DEFAULT_MAP and found.path is not None:
+        return Origin("config file", display_path(found.path), key)
+    return Origin(key=key)
 
 
 def _given(ctx: click.Context, name: str) -> bool:
     """Whether the flag ``name`` was typed on the command line."""
     return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
-
-
-def _set(ctx: click.Context, name: str) -> bool:
-    """Whether ``name`` was set by a flag or by its environment variable: either beats
-    the config file (a flag beats the variable: click reads the variable only when the
-    flag is not given), as ``RUFF_CACHE_DIR`` beats ruff's ``cache-dir``."""
-    return ctx.get_parameter_source(name) in (
-        ParameterSource.COMMANDLINE,
-        ParameterSource.ENVIRONMENT,
-    )
 
 
 def _mode(params: dict[str, Any]) -> Mode:
@@ -516,154 +579,7 @@ def _mode(params: dict[str, Any]) -> Mode:
     return chosen[0] if chosen else Mode.OUT_DIR
 
 
-def _check_diff_format(settings: Settings, output_file: Path | None) -> None:
-    """``--check --diff`` keeps stdout for the diffs: a report in another format than
-    text can only go to a file."""
-    if settings.output_format == "text" or output_file is not None:
-        return
-    chosen = settings.output_format
-    origin = settings.origin("output_format")
-    if origin.kind == "command line":
-        given = f"{origin.name or '--output-format'} {chosen}"
-    else:
-        given = f'output-format = "{chosen}" in {origin.name}'
-    raise click.UsageError(
-        f"--check --diff prints the diffs on stdout: {given} needs -O/--output-file FILE "
-        "for its report (or give --output-format text)"
-    )
-
-
-def _with_diffs(on_file: Callable[[FileResult], None]) -> Callable[[FileResult], None]:
-    """``--check --diff``: each file's diff on stdout, then what the check says of it."""
-
-    def show(result: FileResult) -> None:
-        if result.diff:
-            sys.stdout.write(result.diff)
-            sys.stdout.flush()  # before its findings, which go to stderr
-        on_file(result)
-
-    return show
-
-
-def _cache(settings: Settings, mode: Mode, params: dict[str, Any]) -> tuple[Cache | None, str]:
-    """The findings of earlier runs, for the modes that only find or fix in place; or
-    ``None`` and why the run keeps none."""
-    if settings.no_cache:
-        return None, f"{settings.where('no_cache')} is set"
-    if mode not in (Mode.CHECK, Mode.IN_PLACE):
-        if params["check"]:
-            return None, "--check --diff cleans each file to show its diff"
-        return None, "only --check and --in-place use one"
-    if params["engine"] != "local":
-        return None, f"--engine {params['engine']} keeps none"
-    if params["html_report"]:  # the report needs the text
-        return None, "--report needs each file's text"
-    salt = f"{settings.encoding}\0{settings.text_field}"
-    return Cache(cache_folder(settings), salt), ""
-
-
-def cache_folder(settings: Settings) -> Path:
-    """Where the cache is, or would be: ``cache-dir``, else beside the config file."""
-    return settings.cache_dir or settings.root / CACHE_DIR
-
-
-# the options that print something and exit
-_SHOWS = ("list_rules", "show_settings", "show_files")
-# the options that only ask a question of the command, shown by no --show-settings
-_NOT_SETTINGS = {*_SHOWS, "version", "help"}
-
-
-def _settings_listing(
-    ctx: click.Context, settings: Settings, mode: Mode, params: dict[str, Any]
-) -> str:
-    """``--show-settings``: the config file and root, then one line for every option,
-    ``key = value  # where it came from``, its value as a run would use it.
-
-    The settings a config file can hold come first, by their key there; then the options
-    of the command line only, by their long flag.
-    """
-    config = settings.config_file
-    lines = [
-        f"config file: {display_path(config) if config else 'none'}",
-        f"root: {settings.root}",
-        "",
-    ]
-    effective: dict[str, Any] = {
-        "output_dir": settings.output_dir or DEFAULT_OUT_DIR,
-        "cache_dir": cache_folder(settings),
-        "per_file_ignores": dict(settings.per_file_ignores),  # a table in a config file
-    }
-    rows: list[tuple[str, str, str]] = []
-    for field, key in KEY_OF.items():
-        value = effective.get(field, getattr(settings, field))
-        origin = settings.origin(field)
-        note = ""
-        if field == "output_dir" and mode is not Mode.OUT_DIR:
-            note = f" (not used by --{mode.value})"
-        elif field == "cache_dir" and origin.kind == "default":
-            note = f" ({CACHE_DIR} in the root)"
-        rows.append((key, setting_value(value), f"{origin}{note}"))
-    configurable = set(_CONFIGURABLE)
-    for param in ctx.command.params:
-        name = param.name
-        if name is None or name in configurable or name in _NOT_SETTINGS or name == "paths":
-            continue
-        source = ctx.get_parameter_source(name)
-        if source is ParameterSource.ENVIRONMENT:
-            origin = Origin("environment variable", str(param.envvar))
-        elif source is ParameterSource.COMMANDLINE:
-            origin = _origin(ctx, name)
-        elif name == "check" and params["explain"]:
-            origin = Origin("command line", "--explain")
-        else:
-            origin = Origin()
-        note = " (all cores)" if name == "jobs" and origin.kind == "default" else ""
-        key = max(param.opts, key=len).lstrip("-")
-        rows.append((key, setting_value(params[name]), f"{origin}{note}"))
-    # the comments line up, but for a value too long to wait for
-    width = max(len(f"{key} = {value}") for key, value, _ in rows if len(f"{key} = {value}") < 40)
-    lines += [f"{f'{key} = {value}':<{width}}  # {origin}" for key, value, origin in rows]
-    return "\n".join(lines)
-
-
-def _show_files(
-    paths: tuple[Path, ...],
-    uris: tuple[str, ...],
-    settings: Settings,
-    out_dir: Path | None,
-    params: dict[str, Any],
-) -> ExitCode:
-    """``--show-files``: the files a run would take, one a line, as the run names them.
-
-    They are walked as a run walks them (includes, excludes, .gitignore files, the output
-    folder left out); ``-v`` says why each path left out was. A folder the walk cannot
-    look into is an error, as in a run.
-    """
-    options = _walk_options(settings)
-    if out_dir is not None:
-        options = options._replace(skip=(*options.skip, out_dir))
-    on_skip = None
-    if params["verbose"]:
-
-        def on_skip(path: Path, why: str) -> None:
-            say(f"{path}: skipped ({why})", style="dim")
-
-    failed = 0
-    for source in walk([path for path in paths if path != Path("-")], options, on_skip):
-        if source.error:
-            failed += 1
-            say(f"error: {source.path}: {source.error}", style="error")
-        else:
-            click.echo(shown(source.path))
-    if Path("-") in paths:
-        click.echo(params["stdin_filename"] or "-")
-    for uri in uris:
-        for remote in list_files(uri, options):
-            click.echo(remote.uri)
-    return ExitCode.ERROR if failed else ExitCode.CLEAN
-
-
-def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:
+def _check_uris(ctx: click.Context, uris: Sequence[str], params: dict[str, Any]) -> None:
     """Object storage is read by Ray's filesystems, and written to only through a mount."""
     output = params["output_dir"]
     # click has made it a Path, which folds "s3://b/out" into "s3:/b/out"
@@ -681,131 +597,55 @@ def _check_uris(uris: tuple[str, ...], params: dict[str, Any]) -> None:
             raise click.UsageError(f"{option} works on local files, not on {uris[0]}")
 
 
-def _engine(ctx: click.Context, params: dict[str, Any]) -> Engine:
-    """Where the per-file work runs; ``-j`` sizes a local Ray instance's CPUs."""
-    if params["engine"] == "local":
-        if _given(ctx, "ray_address"):
-            raise click.UsageError("--ray-address goes with --engine ray")
-        return Engine()
-    cpus = params["jobs"] if _given(ctx, "jobs") else None
-    return Engine("ray", address=params["ray_address"] or None, cpus=cpus)
+# the options that print something and exit
+_SHOWS = ("list_rules", "show_settings", "show_files")
+# the options that only ask a question of the command, shown by no --show-settings
+_NOT_SETTINGS = {*_SHOWS, "version", "help", "paths"}
 
 
-def _walk_options(settings: Settings) -> WalkOptions:
-    include = settings.include + (TABLE_INCLUDE if settings.text_field else ())
-    return WalkOptions(
-        include=include,
-        exclude=settings.excludes,
-        root=settings.root,
-        gitignore=not settings.no_gitignore,
-        force_exclude=settings.force_exclude,
-    )
+def _settings_listing(ctx: click.Context, config: Config, params: dict[str, Any]) -> str:
+    """``--show-settings``: the config file and root, then one line for every option,
+    ``key = value  # where it came from``, its value as a run would use it.
 
-
-def _reporter(
-    settings: Settings,
-    selector: RuleSelector,
-    mode: Mode,
-    params: dict[str, Any],
-    check_diff: bool = False,
-) -> Reporter:
-    """What reports the run; for ``--check --diff``, a check that speaks on stderr."""
-    out_dir = (settings.output_dir or DEFAULT_OUT_DIR) if mode is Mode.OUT_DIR else None
-    return Reporter(
-        mode,
-        selector.rules,
-        root=find_repo_root(Path.cwd().resolve()) or Path.cwd(),
-        output_format=settings.output_format if mode is Mode.CHECK else "text",
-        output_file=params["output_file"],
-        out_dir=out_dir,
-        quiet=params["quiet"],
-        verbose=params["verbose"],
-        stdout=sys.stderr if check_diff else sys.stdout,
-    )
-
-
-def _stdin(
-    selector: RuleSelector,
-    reporter: Reporter,
-    on_file: Callable[[FileResult], None],
-    run_mode: Mode,
-    file_options: FileOptions,
-    name: str,
-    max_size: int,
-) -> ExitCode:
-    """``clean-reports -``: a filter from stdin to stdout, or a check or diff of stdin.
-
-    ``run_mode`` is what is done with the text (``--check --diff`` makes its diff), and
-    ``on_file`` hears of the result.
+    The settings a config file can hold come first, by their key there; then the options
+    of the command line only, by their long flag.
     """
-    mode = reporter.mode
-    data = sys.stdin.buffer.read(max_size + 1)
-    if len(data) > max_size:
-        if mode in (Mode.OUT_DIR, Mode.IN_PLACE):
-            sys.stdout.buffer.write(data)
-            shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        raise CleanReportsError(
-            f"{name}: standard input is larger than the --max-size limit of {limit_text(max_size)}"
-            + ("; passed through unchanged" if mode in (Mode.OUT_DIR, Mode.IN_PLACE) else "")
-        )
-    result, output = run_stdin(data, name, selector, run_mode, file_options)
-    totals = RunTotals()
-    totals.add(result)
-    if mode in (Mode.CHECK, Mode.DIFF):
-        on_file(result)
-        reporter.finish(totals)
-    elif result.status is Status.FAILED:
-        # A filter that cannot clean passes its input through: `> out.txt` keeps the text.
-        say(f"error: {result.path}: {result.reason}; passed through unchanged", style="error")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    elif output is not None:
-        sys.stdout.buffer.write(output)
-        sys.stdout.buffer.flush()
-    return exit_code(
-        failed=totals.failed, findings=totals.findings, findings_fail=mode is not Mode.OUT_DIR
-    )
-
-
-def _context_chars() -> int:
-    from .htmlreport import CONTEXT_CHARS
-
-    return CONTEXT_CHARS
-
-
-def _suggest(
-    paths: tuple[Path, ...],
-    selector: RuleSelector,
-    settings: Settings,
-    file_options: FileOptions,
-    output: Path | None,
-) -> ExitCode:
-    """``--suggest``: read the corpus as a run would, print (or write) the proposed rules.
-
-    A file that cannot be read is an error, as in a run: the proposals of the rest are
-    still given, and the exit status says that not every file was read.
-    """
-    from .suggest import explain, suggest, to_yaml
-
-    texts = TextReader(
-        paths,
-        _walk_options(settings),
-        lambda path, why: say(f"error: {path}: {why}", style="error"),
-        max_size=int(settings.max_size * 1_000_000),
-        file_options=file_options,
-    )
-    proposals = suggest(texts, selector.rules)
-    document = to_yaml(proposals, texts.count)
-    if output is not None:
-        atomic_write(output, document.encode("utf-8"))
-    else:
-        click.echo(document, nl=False)
-    failed = f"; {plural(texts.failed, 'file')} failed" if texts.failed else ""
-    say(f"{plural(len(proposals), 'proposal')} from {plural(texts.count, 'document')}{failed}.")
-    for line in explain(proposals, texts.count):
-        say(f"  {line}")
-    return exit_code(failed=texts.failed, findings=0, findings_fail=False)
+    config_file = config.config_file
+    lines = [
+        f"config file: {display_path(config_file) if config_file else 'none'}",
+        f"root: {config.root}",
+        "",
+    ]
+    effective: dict[str, Any] = {
+        "output_dir": config.output_dir,
+        "cache_dir": config.cache_dir,
+        "per_file_ignores": dict(config.per_file_ignores),  # a table in a config file
+    }
+    rows: list[tuple[str, str, str]] = []
+    settings = [param for param in ctx.command.params if isinstance(param, Setting)]
+    others = [param for param in ctx.command.params if not isinstance(param, Setting)]
+    for param in [*settings, *others]:
+        name = param.name
+        if name is None or name in _NOT_SETTINGS:
+            continue
+        origin = config.origins[name]
+        value = effective.get(name, params.get(name, ctx.params[name]))
+        if name == "check" and ctx.params["explain"]:
+            origin = Origin("command line", "--explain")
+        note = ""
+        if name == "output_dir" and config.mode is not Mode.OUT_DIR:
+            note = f" (not used by --{config.mode.value})"
+        elif name == "cache_dir" and origin.kind == "default":
+            note = f" ({CACHE_DIR} in the root)"
+        elif name == "jobs" and origin.kind == "default":
+            note = " (all cores)"
+        if name == "output_format":
+            value = config.output_format
+        rows.append((origin.key, setting_value(value), f"{origin}{note}"))
+    # the comments line up, but for a value too long to wait for
+    width = max(len(f"{key} = {value}") for key, value, _ in rows if len(f"{key} = {value}") < 40)
+    lines += [f"{f'{key} = {value}':<{width}}  # {origin}" for key, value, origin in rows]
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -1,10 +1,13 @@
-"""Project configuration: where it is, what it says, and how it meets the command line.
+"""Project configuration: where the config file is, what it says, and the one
+:class:`Config` a run is given.
 
 A corpus repo configures the tool once, as it does ruff or black: ``[tool.clean-reports]``
 in a ``pyproject.toml``, or the top level of a ``.clean-reports.toml``. The nearest such
 file above the inputs wins (searching up to the repository root), files are never
-merged, ``--config FILE`` names one outright, and a flag given on the command line
-always beats the file. Keys are the long flag names.
+merged, ``--config FILE`` names one outright. Its values become click's ``default_map``
+(:mod:`clean_reports.cli`), so that a flag beats an environment variable, which beats
+the file, which beats the default: one mechanism, click's. Keys are the options' long
+names.
 """
 
 from __future__ import annotations
@@ -12,136 +15,193 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .cachedir import CACHE_DIR
 from .errors import ConfigError, FileFailure
+from .model import Mode
 from .regular import read_regular
+from .walk import DEFAULT_EXCLUDE, find_repo_root
 
 OWN_FILE = ".clean-reports.toml"
 PYPROJECT = "pyproject.toml"
 SECTION = "clean-reports"
 OUTPUT_FORMATS = ("text", "json", "github", "sarif", "junit", "explain")
-DEFAULT_EXCLUDE = (
-    ".git",
-    ".hg",
-    ".svn",
-    ".bzr",
-    ".jj",
-    "_darcs",
-    ".venv",
-    "venv",
-    "node_modules",
-    "__pycache__",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".clean-reports-cache",
-)
-
-
-class Origin(NamedTuple):
-    """Where a setting's value came from: ``kind`` is ``default``, ``config file``,
-    ``environment variable`` or ``command line``; ``name`` the file, variable or flag."""
-
-    kind: str = "default"
-    name: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.name}" if self.name else self.kind
-
-
-DEFAULT = Origin()
-
-
-class Settings(NamedTuple):
-    """Every setting a run reads, after config file and command line were merged.
-
-    ``origins`` says where each setting not at its default came from.
-    """
-
-    root: Path = Path()  # the current folder
-    config_file: Path | None = None
-    rules: tuple[Path, ...] = ()
-    packs: tuple[str, ...] = ()
-    no_default_rules: bool = False
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    extend_exclude: tuple[str, ...] = ()
-    force_exclude: bool = False
-    no_gitignore: bool = False
-    output_dir: Path | None = None
-    output_format: str = "text"
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    max_removal: float = 30.0
-    regex_timeout: float = 10.0
-    max_size: float = 50.0
-    encoding: str | None = None
-    output_encoding: str = "utf-8"
-    text_field: str | None = None
-    cache_dir: Path | None = None
-    no_cache: bool = False
-    origins: tuple[tuple[str, Origin], ...] = ()
-
-    @property
-    def excludes(self) -> tuple[str, ...]:
-        return self.exclude + self.extend_exclude
-
-    def origin(self, name: str) -> Origin:
-        """Where the setting ``name`` (a field) came from."""
-        return dict(self.origins).get(name, DEFAULT)
-
-    def where(self, name: str) -> str:
-        """Where the setting ``name`` was given, for a message: the flag (``--select``),
-        or its key and the file (``select (pyproject.toml)``); its key when by default."""
-        origin = self.origin(name)
-        if origin.kind == "command line":
-            return origin.name or f"--{KEY_OF[name]}"
-        return f"{KEY_OF[name]} ({origin.name})" if origin.name else KEY_OF[name]
-
-
-# key in the file -> (Settings field, kind)
-_KEYS: dict[str, tuple[str, str]] = {
-    "rules": ("rules", "paths"),
-    "packs": ("packs", "strings"),
-    "no-default-rules": ("no_default_rules", "bool"),
-    "include": ("include", "strings"),
-    "exclude": ("exclude", "strings"),
-    "extend-exclude": ("extend_exclude", "strings"),
-    "force-exclude": ("force_exclude", "bool"),
-    "no-gitignore": ("no_gitignore", "bool"),
-    "output-dir": ("output_dir", "path"),
-    "out": ("output_dir", "path"),
-    "output-format": ("output_format", "format"),
-    "select": ("select", "strings"),
-    "ignore": ("ignore", "strings"),
-    "per-file-ignores": ("per_file_ignores", "table"),
-    "max-removal": ("max_removal", "percent"),
-    "regex-timeout": ("regex_timeout", "seconds"),
-    "max-size": ("max_size", "megabytes"),
-    "encoding": ("encoding", "codec"),
-    "output-encoding": ("output_encoding", "output-encoding"),
-    "text-field": ("text_field", "name"),
-    "cache-dir": ("cache_dir", "path"),
-    "no-cache": ("no_cache", "bool"),
-}
-# Settings field -> its key in a config file (``out`` is another name for output-dir)
-KEY_OF = {name: key for key, (name, _kind) in _KEYS.items() if key != "out"}
 OUTPUT_ENCODINGS = ("utf-8", "original")
+DEFAULT_OUT_DIR = Path("cleaned")
 # A pyproject.toml is a few kilobytes; a config file is read whole before it is parsed.
 MAX_CONFIG_BYTES = 2_000_000
 
 
-def find_repo_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds a ``.git`` entry."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
+class Origin(NamedTuple):
+    """Where a setting's value came from: ``kind`` is ``default``, ``config file``,
+    ``environment variable`` or ``command line``; ``name`` the file, variable or flag;
+    ``key`` the setting's name in a config file."""
+
+    kind: str = "default"
+    name: str = ""
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}" if self.name else self.kind
+
+    def where(self) -> str:
+        """Where the setting was given, for a message: the flag (``--select``), or its
+        key and the file (``select (pyproject.toml)``); its key when by default."""
+        if self.kind == "command line":
+            return self.name or f"--{self.key}"
+        return f"{self.key} ({self.name})" if self.name else self.key
+
+
+class Key(NamedTuple):
+    """A setting a config file can hold: the option it sets, and how its value there is
+    checked (``bool``, ``strings``, ``paths``, ``path``, ``percent``, ``seconds``,
+    ``megabytes``, ``name``, ``codec``, ``choice``, ``table``)."""
+
+    name: str  # the option's parameter name
+    kind: str
+    choices: tuple[str, ...] = ()
+
+
+class ConfigFile(NamedTuple):
+    """The config file a run reads (``path`` None: there is none), the folder its
+    relative paths are taken from, and its values by option name."""
+
+    path: Path | None
+    root: Path
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run was asked to do, once flags, environment variables and the
+    config file were merged (by click: see :mod:`clean_reports.cli`), in the units the
+    run uses: a share from 0 to 1, bytes, seconds, codec names.
+    """
+
+    paths: tuple[Path, ...] = ()  # files and folders; ``-`` for standard input
+    uris: tuple[str, ...] = ()  # inputs on object storage
+    mode: Mode = Mode.OUT_DIR
+    check_diff: bool = False  # --check --diff: a check that shows the diffs a clean makes
+    suggest: bool = False
+    list_rules: bool = False
+    show_files: bool = False
+    root: Path = Path()  # the folder of the config file, else the current one
+    config_file: Path | None = None
+    output_dir: Path = DEFAULT_OUT_DIR
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    gitignore: bool = True
+    rules: tuple[Path, ...] = ()
+    packs: tuple[str, ...] = ()
+    default_rules: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    output_format: str = "text"
+    output_file: Path | None = None
+    report: Path | None = None
+    max_removal: float = 0.30
+    regex_timeout: float = 10.0
+    max_size: int = 50_000_000
+    encoding: str | None = None
+    output_original: bool = False
+    text_field: str | None = None
+    cache_dir: Path = Path(CACHE_DIR)
+    no_cache: bool = False
+    stdin_filename: str = "-"
+    jobs: int = 1
+    engine: str = "local"
+    ray_address: str | None = None
+    ray_cpus: int | None = None
+    color: bool | None = None
+    quiet: bool = False
+    verbose: bool = False
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+
+    @classmethod
+    def from_options(
+        cls,
+        options: Mapping[str, Any],
+        *,
+        paths: tuple[Path, ...],
+        uris: tuple[str, ...],
+        mode: Mode,
+        check_diff: bool,
+        found: ConfigFile,
+        origins: Mapping[str, Origin],
+        color: bool | None,
+    ) -> Config:
+        """The config of the command's ``options`` (by parameter name, as click merged
+        them, in the units of the flags) and of what the command decided from them."""
+        encoding = options["encoding"]
+        ray_cpus = options["jobs"] if origins["jobs"].kind == "command line" else None
+        return cls(
+            paths=paths,
+            uris=uris,
+            mode=mode,
+            check_diff=check_diff,
+            suggest=options["suggest"],
+            list_rules=options["list_rules"],
+            show_files=options["show_files"],
+            root=found.root,
+            config_file=found.path,
+            output_dir=options["output_dir"] or DEFAULT_OUT_DIR,
+            include=options["include"],
+            exclude=options["exclude"],
+            extend_exclude=options["extend_exclude"],
+            force_exclude=options["force_exclude"],
+            gitignore=not options["no_gitignore"],
+            rules=options["rule_paths"],
+            packs=options["packs"],
+            default_rules=not options["no_default_rules"],
+            select=options["select"],
+            ignore=options["ignore"],
+            per_file_ignores=options["per_file_ignores"],
+            output_format=options["output_format"],
+            output_file=options["output_file"],
+            report=options["html_report"],
+            max_removal=options["max_removal"] / 100,  # a percentage on the command line
+            regex_timeout=options["regex_timeout"],
+            max_size=int(options["max_size"] * 1_000_000),  # megabytes on the command line
+            encoding=check_codec(encoding) if encoding else None,
+            output_original=options["output_encoding"] == "original",
+            text_field=options["text_field"],
+            cache_dir=options["cache_dir"] or found.root / CACHE_DIR,
+            no_cache=options["no_cache"],
+            stdin_filename=options["stdin_filename"] or "-",
+            jobs=options["jobs"],
+            engine=options["engine"],
+            ray_address=options["ray_address"] or None,
+            ray_cpus=ray_cpus,
+            color=color,
+            quiet=options["quiet"],
+            verbose=options["verbose"],
+            origins=origins,
+        )
+
+    @property
+    def stdin(self) -> bool:
+        return self.paths == (Path("-"),)
+
+    @property
+    def work_mode(self) -> Mode:
+        """What is done with each file's text: ``--check --diff`` cleans it, as ``--diff``
+        does, to show its diff."""
+        return Mode.DIFF if self.check_diff else self.mode
+
+    @property
+    def out_dir(self) -> Path | None:
+        """The output folder, in the mode that writes one."""
+        return self.output_dir if self.mode is Mode.OUT_DIR else None
+
+    def where(self, name: str) -> str:
+        """Where the option ``name`` was given, for a message (see :meth:`Origin.where`)."""
+        return self.origins.get(name, Origin()).where()
 
 
 def find_config(paths: Sequence[Path]) -> Path | None:
@@ -175,31 +235,17 @@ def _present(path: Path) -> bool:
         return False
 
 
-def load_settings(
-    paths: Sequence[Path],
-    explicit: Path | None,
-    overrides: Mapping[str, Any],
-    override_origins: Mapping[str, Origin] | None = None,
-) -> Settings:
-    """Find and read the config file, then let the command line's ``overrides`` win.
-
-    ``overrides`` maps Settings field names to the values given on the command line;
-    only flags the user actually typed belong in it. ``override_origins`` says where
-    each came from (a flag, an environment variable); ``command line`` if not said.
-    """
+def read_config(
+    paths: Sequence[Path], explicit: Path | None, keys: Mapping[str, Key]
+) -> ConfigFile:
+    """Find (or take ``explicit``) and read the config file for ``paths``; ``keys`` are
+    the settings it may hold, by their name in the file."""
     config_file = explicit or find_config(paths)
-    values: dict[str, Any] = {}
-    origins: dict[str, Origin] = {}
-    root = Path.cwd()
-    if config_file is not None:
-        root = config_file.resolve().parent
-        values = parse_config(_section(config_file), config_file, root)
-        origins = dict.fromkeys(values, Origin("config file", display_path(config_file)))
-    values.update(overrides)
-    for name in overrides:
-        origins[name] = (override_origins or {}).get(name, Origin("command line"))
-    return Settings(
-        root=root, config_file=config_file, origins=tuple(sorted(origins.items())), **values
+    if config_file is None:
+        return ConfigFile(None, Path.cwd(), {})
+    root = config_file.resolve().parent
+    return ConfigFile(
+        config_file, root, parse_config(_section(config_file), config_file, root, keys)
     )
 
 
@@ -230,21 +276,23 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def parse_config(table: Mapping[str, Any], source: Path, root: Path) -> dict[str, Any]:
-    """Validate a config table; relative paths in it are taken from ``root``."""
+def parse_config(
+    table: Mapping[str, Any], source: Path, root: Path, keys: Mapping[str, Key]
+) -> dict[str, Any]:
+    """Validate a config table, by option name; relative paths in it are taken from ``root``."""
     values: dict[str, Any] = {}
     for key, raw in table.items():
-        if key not in _KEYS:
-            known = ", ".join(sorted(_KEYS))
+        if key not in keys:
+            known = ", ".join(sorted(keys))
             raise ConfigError(f"{source}: unknown key {key!r} (known keys: {known})")
-        name, kind = _KEYS[key]
+        name, kind, choices = keys[key]
         if name in values:
             raise ConfigError(f"{source}: {key!r} repeats a setting given by another key")
-        values[name] = _convert(raw, kind, f"{source}: {key!r}", root)
+        values[name] = _convert(raw, kind, f"{source}: {key!r}", root, choices)
     return values
 
 
-def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
+def _convert(raw: Any, kind: str, where: str, root: Path, choices: tuple[str, ...] = ()) -> Any:
     if kind == "bool":
         if not isinstance(raw, bool):
             raise ConfigError(f"{where} must be true or false")
@@ -275,13 +323,9 @@ def _convert(raw: Any, kind: str, where: str, root: Path) -> Any:
         if not isinstance(raw, str):
             raise ConfigError(f"{where} must be an encoding name")
         return check_codec(raw, where)
-    if kind == "output-encoding":
-        if raw not in OUTPUT_ENCODINGS:
-            raise ConfigError(f"{where} must be one of {', '.join(OUTPUT_ENCODINGS)}")
-        return raw
-    if kind == "format":
-        if raw not in OUTPUT_FORMATS:
-            raise ConfigError(f"{where} must be one of {', '.join(OUTPUT_FORMATS)}")
+    if kind == "choice":
+        if raw not in choices:
+            raise ConfigError(f"{where} must be one of {', '.join(choices)}")
         return raw
     # kind == "table": glob -> list of rule ids
     if not isinstance(raw, dict) or not all(

@@ -35,6 +35,7 @@ from typing import NamedTuple
 import regex
 
 from .errors import RuleTimeout
+from .model import Match
 from .rules import Removal, Rule
 from .view import View, normalized_view, plain_view
 
@@ -79,28 +80,6 @@ class Line(NamedTuple):
     start: int
     content_end: int
     end: int
-
-
-class Match(NamedTuple):
-    """One finding: a rule matched ``text`` at original offsets ``[start, end)``.
-
-    Positions are 1-based lines and columns counted in characters; ``end_column`` is the
-    column just after the last matched character on ``end_line``. ``normalized`` is what
-    the rule saw: the match in the normalised view. ``row`` is set when the text is one
-    record of a dataset (``--text-field``): the record's number in its file, from 1.
-    """
-
-    rule_id: str
-    description: str
-    start: int
-    end: int
-    text: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    normalized: str = ""
-    row: int | None = None
 
 
 class CleanResult(NamedTuple):

@@ -29,6 +29,10 @@ class ConfigError(CleanReportsError):
     """The run cannot start: invalid rule file, unusable option combination, and so on."""
 
 
+class UsageProblem(ConfigError):
+    """The options asked for a run that cannot be: the command shows it as a usage error."""
+
+
 class RuleError(ConfigError):
     """A rule file is invalid; the message names the file and, when known, the rule id."""
 

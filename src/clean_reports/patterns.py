@@ -44,6 +44,14 @@ class Patterns:
             return self._any.search(path) is not None
         return bool(self.spec.match_file(path))
 
+    def excludes(self, relative: str) -> bool:
+        """Whether a walk would leave out the file ``relative`` ("/"-separated): it is
+        matched itself, or a folder above it is (``.git``, ``drafts/``…), which a walk
+        does not go into. A listing of object storage has no folders to skip, so asks this."""
+        parts = relative.split("/")
+        folders = ("/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1))
+        return self.matches(relative) or any(self.matches(folder) for folder in folders)
+
 
 def _joined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
     """One expression for "any pattern matches", or None when it cannot say that."""

@@ -8,15 +8,15 @@ lets a run be spread over processes without changing a result.
 
 from __future__ import annotations
 
-import enum
 import warnings
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .core import DEFAULT_TIMEOUT, CleanResult, Match, clean, content_end, find, line_start
+from .core import DEFAULT_TIMEOUT, CleanResult, clean, content_end, find, line_start
 from .decode import Decoded, decode
 from .encode import splice, to_utf8
 from .errors import FileFailure, RemovalGuard, RuleTimeout
+from .model import Match, Mode
 from .rules import Rule
 from .tables import is_table, open_table
 
@@ -43,15 +43,6 @@ class FileOptions(NamedTuple):
     output_original: bool = False
     context: int = 0
     text_field: str | None = None
-
-
-class Mode(enum.Enum):
-    """What a run does with each file."""
-
-    OUT_DIR = "out-dir"
-    CHECK = "check"
-    DIFF = "diff"
-    IN_PLACE = "in-place"
 
 
 class CleanedBytes(NamedTuple):

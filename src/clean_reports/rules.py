@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import regex
 
+from .cachedir import recall_document, remember_document
 from .errors import FileFailure, RuleError
 from .regular import read_regular
 from .view import normalize_pattern
@@ -182,8 +183,6 @@ def load_rule_file(path: Path, cache_dir: Path | None = None) -> list[Rule]:
         raise RuleError(source, f"cannot read rule file: {exc}") from exc
     if cache_dir is None:
         return parse_rule_document(_parse_yaml(text, source), source)
-    from .cache import recall_document, remember_document
-
     document = recall_document(cache_dir, data)
     if document is not None:
         try:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any
 
 from .errors import ConfigError, FileFailure
+from .model import RemoteFile
 from .patterns import Patterns
 from .walk import DEFAULT_INCLUDE, WalkOptions
 
@@ -24,18 +25,6 @@ _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 def is_uri(value: str) -> bool:
     """Whether a PATH argument names object storage (``scheme://…``) rather than a local path."""
     return bool(_URI.match(value))
-
-
-class RemoteFile(NamedTuple):
-    """One file on object storage: where its filesystem has it, and how it is shown."""
-
-    filesystem: Any
-    path: str
-    uri: str
-    relative: str  # with "/" separators, as a walk's
-    size: int
-    mtime_ns: int
-    error: None = None  # listed files have no walk error (a listing that fails stops the run)
 
 
 def list_files(uri: str, options: WalkOptions) -> Iterator[RemoteFile]:
@@ -63,18 +52,11 @@ def list_files(uri: str, options: WalkOptions) -> Iterator[RemoteFile]:
         if entry.type != pafs.FileType.File:
             continue
         relative = PurePosixPath(entry.path).relative_to(base).as_posix()
-        if not single and (not include.matches(relative) or _excluded(exclude, relative)):
+        if not single and (not include.matches(relative) or exclude.excludes(relative)):
             continue
         shown = uri if single else f"{uri.rstrip('/')}/{relative}"
         size, mtime = entry.size or 0, entry.mtime_ns or 0
         yield RemoteFile(filesystem, entry.path, shown, relative, size, mtime)
-
-
-def _excluded(exclude: Patterns, relative: str) -> bool:
-    """Excluded itself, or inside an excluded folder (``.git``, ``drafts/``…)."""
-    parts = relative.split("/")
-    folders = ("/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1))
-    return exclude.matches(relative) or any(exclude.matches(folder) for folder in folders)
 
 
 def read_raw(filesystem: Any, path: str) -> bytes:

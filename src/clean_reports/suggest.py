@@ -38,8 +38,8 @@ import regex
 import yaml
 
 from .core import find
-from .formats import plural
 from .rules import Rule
+from .sinks.formats import plural
 from .view import normalized_view
 
 MIN_DOCUMENTS = 3

@@ -24,11 +24,29 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .config import DEFAULT_EXCLUDE, find_repo_root
 from .errors import FileFailure
 from .patterns import Patterns
 from .regular import not_regular, open_regular
 from .write import OUTPUT_TAG, OUTPUT_TAG_SIGNATURE
+
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".jj",
+    "_darcs",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".clean-reports-cache",
+)
 
 if TYPE_CHECKING:
     # (folder the patterns are relative to, the patterns)
@@ -93,6 +111,14 @@ class WalkOptions(NamedTuple):
 
 
 SkipReporter = Callable[[Path, str], None]
+
+
+def find_repo_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a ``.git`` entry."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def walk(

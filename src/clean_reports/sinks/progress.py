@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .results import FileResult
+from ..model import FileResult, Totals
 
 DELAY = 1.0
 
 
-class ProgressDisplay:
-    """Advanced once per finished file; knows the run's total files and bytes beforehand."""
+class Progress:
+    """A sink advanced once per finished file; knows the run's total files and bytes
+    beforehand."""
 
     def __init__(self, files: int, size: int, *, color: bool | None, delay: float = DELAY) -> None:
         self.total_files = files
@@ -29,7 +30,7 @@ class ProgressDisplay:
         self._bar: Any = None
         self._task: Any = None
 
-    def advance(self, result: FileResult) -> None:
+    def add(self, result: FileResult) -> None:
         self.files += 1
         self.bytes += result.size
         if self._bar is None:
@@ -61,6 +62,12 @@ class ProgressDisplay:
         )
         self._task = self._bar.add_task("clean", total=self.total_bytes, files="")
         self._bar.start()
+
+    def close(self, totals: Totals) -> None:
+        self.stop()
+
+    def abort(self, totals: Totals) -> None:
+        self.stop()
 
     def stop(self) -> None:
         if self._bar is not None:

@@ -23,59 +23,56 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-Task = TypeVar("Task")
+from ..model import Task
+
 Result = TypeVar("Result")
 
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
 _PR_SET_PDEATHSIG = 1
 
-_work_function: Callable[[Any, Any], Any] | None = None
-_work_options: Any = None
+_work_function: Callable[[Any], Any] | None = None
+
+
+class Pool:
+    """``jobs`` worker processes of this machine."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def map(
+        self, tasks: Iterable[Task], work: Callable[[Task], Result]
+    ) -> Generator[Result, None, None]:
+        return run_ordered(tasks, work, jobs=self.jobs)
 
 
 def run_ordered(
-    items: Iterable[Task | Result],
-    function: Callable[[Task, Any], Result],
-    options: Any,
-    *,
-    jobs: int,
-    done: type[Result],
+    tasks: Iterable[Task], work: Callable[[Task], Result], *, jobs: int
 ) -> Generator[Result, None, None]:
-    """``function(task, options)`` for every task in ``items``, on ``jobs`` processes.
-
-    Items that are already results (instances of ``done``) pass straight through, in
-    their place.
-    """
+    """``work(task)`` for every task, on ``jobs`` processes, in the order of ``tasks``."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(function, options)
+        jobs, mp_context=context, initializer=_start_worker, initargs=(work,)
     )
-    window: deque[Future[list[Result]] | list[Result]] = deque()
+    window: deque[Future[list[Result]]] = deque()
     ready: deque[Result] = deque()  # results taken from the window, not yet given
     chunk: list[Task] = []
     try:
-        for item in items:
-            if isinstance(item, done):
-                if chunk:
-                    window.append(pool.submit(_work, chunk))
-                    chunk = []
-                window.append([item])
-            else:
-                chunk.append(item)  # type: ignore[arg-type]
-                if len(chunk) == CHUNK:
-                    window.append(pool.submit(_work, chunk))
-                    chunk = []
+        for task in tasks:
+            chunk.append(task)
+            if len(chunk) == CHUNK:
+                window.append(pool.submit(_work, chunk))
+                chunk = []
             while len(window) > jobs * IN_FLIGHT_PER_WORKER:
-                ready.extend(_take(window[0]))  # taken off once given: Ctrl-C may come
+                ready.extend(window[0].result())  # taken off once given: Ctrl-C may come
                 window.popleft()
                 while ready:
                     yield ready.popleft()
         if chunk:
             window.append(pool.submit(_work, chunk))
         while window:
-            ready.extend(_take(window[0]))
+            ready.extend(window[0].result())
             window.popleft()
             while ready:
                 yield ready.popleft()
@@ -85,8 +82,8 @@ def run_ordered(
         # interrupt goes on, and the run's account of what it did stays true.
         pool.shutdown(wait=True, cancel_futures=True)
         for entry in window:
-            if isinstance(entry, list) or not entry.cancelled():
-                ready.extend(_take(entry))
+            if not entry.cancelled():
+                ready.extend(entry.result())
         while ready:
             yield ready.popleft()
         raise
@@ -96,15 +93,11 @@ def run_ordered(
     pool.shutdown(wait=True)
 
 
-def _take(entry: Future[list[Result]] | list[Result]) -> list[Result]:
-    return entry if isinstance(entry, list) else entry.result()
-
-
-def _start_worker(function: Callable[[Any, Any], Any], options: Any) -> None:
-    global _work_function, _work_options
+def _start_worker(work: Callable[[Any], Any]) -> None:
+    global _work_function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    _work_function, _work_options = function, options
+    _work_function = work
 
 
 def _die_with_parent() -> None:
@@ -130,6 +123,6 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _work(chunk: list[Any]) -> list[Any]:
+def _work(chunk: list[Task]) -> list[Any]:
     assert _work_function is not None
-    return [_work_function(task, _work_options) for task in chunk]
+    return [_work_function(task) for task in chunk]

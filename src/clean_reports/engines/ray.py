@@ -3,11 +3,11 @@
 The driver walks the inputs exactly as a local run does (same files, order, walk
 failures and output clashes). Ray Data reads the files as bytes with their paths
 (``read_binary_files``: its text reader would assume one encoding and split lines), and
-``map_batches`` calls :func:`clean_reports.run.handle` — what a local run calls for
-each file — on the workers, which write each clean copy and diff atomically to the
-output folder themselves. Only each file's result (findings and counts, no text) comes
-back, in walk order, to the same reporters: summary.json, diffs, findings and exit
-status are those of a local run.
+``map_batches`` calls :meth:`clean_reports.work.Work.on_bytes` — what a local run calls
+for each file once it has its bytes — on the workers, which write each clean copy and
+diff atomically to the output folder themselves. Only each file's result (findings
+and counts, no text) comes back, in walk order, to the same sinks: summary.json,
+diffs, findings and exit status are those of a local run.
 
 A task whose worker dies is run again by Ray (Ray Data retries tasks lost to a system
 failure); since every write is atomic and the same bytes always give the same output, a
@@ -22,51 +22,89 @@ import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from .errors import CleanReportsError, ConfigError, FileFailure
-from .results import FileResult, Status
-from .run import RunOptions, Task, check_size, handle, read, stat
-from .storage import read_raw
+from ..errors import CleanReportsError, ConfigError, FileFailure
+from ..model import FileResult, Task, failed
+from ..regular import check_size, read, stat
+from ..storage import read_raw
+from ..work import Work
 
 FILES_PER_BLOCK = 5_000
 BYTES_PER_BLOCK = 64 * 1024 * 1024
-Work = Callable[[Task, bytes, tuple[int, int], RunOptions], FileResult]
 # what the workers need, by path: the tasks for that file with its (mtime, size)
 _Jobs = dict[str, list[tuple[Task, tuple[int, int]]]]
 
-_loaded: dict[str, tuple[_Jobs, RunOptions, Work]] = {}
+_loaded: dict[str, tuple[_Jobs, Work]] = {}
+R = TypeVar("R")
 
 
-def run_ordered(
-    items: Iterable[Task | FileResult], options: RunOptions, work: Work = handle
-) -> Generator[FileResult, None, None]:
-    """Every task's result, worked on Ray, in the order of ``items``.
+class Ray:
+    """A Ray cluster: the one at ``address``, or (``None``) a local Ray instance started
+    for the run with ``cpus`` CPUs, all of this machine's when ``None``."""
 
-    Items that are already results pass straight through. ``work`` is the per-file
-    function (the local engine's, unless a test wants another).
-    """
-    ray = _import_ray()
-    entries: list[Task | FileResult] = []
-    jobs: _Jobs = {}
-    for item in items:
-        entry = item if isinstance(item, FileResult) else _prepare(item, options, jobs)
-        entries.append(entry)
-    if not jobs:
-        yield from (entry for entry in entries if isinstance(entry, FileResult))
-        return
-    started = _connect(ray, options)
-    try:
-        yield from _merge(entries, _results(ray, jobs, options, work))
-    finally:
-        if started:
-            ray.shutdown()
+    def __init__(self, address: str | None = None, cpus: int | None = None) -> None:
+        self.address = address
+        self.cpus = cpus
+
+    def map(self, tasks: Iterable[Task], work: Callable[[Task], R]) -> Generator[R, None, None]:
+        """Every task's result, worked on Ray, in the order of ``tasks``.
+
+        ``work`` must be a :class:`~clean_reports.work.Work`: Ray Data reads the bytes,
+        and the workers call its :meth:`~clean_reports.work.Work.on_bytes`.
+        """
+        if not isinstance(work, Work):
+            raise TypeError(f"the Ray engine runs a Work, not {work!r}")
+        for result in self._map(tasks, work):
+            yield cast(R, result)
+
+    def _map(self, tasks: Iterable[Task], work: Work) -> Generator[FileResult, None, None]:
+        ray = _import_ray()
+        entries: list[Task | FileResult] = []
+        jobs: _Jobs = {}
+        for task in tasks:
+            entries.append(_prepare(task, work, jobs))
+        if not jobs:
+            yield from (entry for entry in entries if isinstance(entry, FileResult))
+            return
+        started = self._connect(ray)
+        try:
+            yield from _merge(entries, _results(ray, jobs, work))
+        finally:
+            if started:
+                ray.shutdown()
+
+    def _connect(self, ray: Any) -> bool:
+        """Join the cluster at ``address``, or start a local Ray instance; True if
+        this run started Ray (and so shuts it down)."""
+        if ray.is_initialized():
+            return False
+        # Errors reach the user through the run's own report; Ray's progress talk would
+        # drown it (and it stays in Ray's logs).
+        quiet = {"logging_level": logging.ERROR, "log_to_driver": False, "include_dashboard": False}
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+            else:
+                ray.init(address="local", num_cpus=self.cpus, **quiet)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            if not self.address:
+                raise ConfigError(f"cannot start a local Ray instance: {error}") from None
+            raise ConfigError(
+                f"cannot join the Ray cluster at {self.address}: {error} (a cluster with "
+                "token authentication needs RAY_AUTH_MODE=token and its token, as any Ray "
+                "client does)"
+            ) from None
+        return True
 
 
-def _prepare(task: Task, options: RunOptions, jobs: _Jobs) -> Task | FileResult:
+def _prepare(task: Task, work: Work, jobs: _Jobs) -> Task | FileResult:
     """The task with absolute paths (workers do not share the driver's working folder),
-    or its failure if the file is too large or cannot be read: Ray's reader would fail
-    the whole run on a file it cannot open, the local engine fails only that file."""
+    or its failure if it failed already, or the file is too large or cannot be read:
+    Ray's reader would fail the whole run on a file it cannot open, the local engine
+    fails only that file."""
+    if task.error is not None:
+        return failed(task, task.error)
     size = 0
     try:
         if task.remote is not None:
@@ -76,9 +114,9 @@ def _prepare(task: Task, options: RunOptions, jobs: _Jobs) -> Task | FileResult:
             if not os.access(task.path, os.R_OK):
                 raise FileFailure("read", os.strerror(errno.EACCES))
         size = before[1]
-        check_size(size, options.max_size)
+        check_size(size, work.max_size)
     except FileFailure as failure:
-        return FileResult(task.name, Status.FAILED, reason=str(failure), size=size)
+        return failed(task, str(failure), size)
     key = _task_key(task)
     target = os.path.abspath(task.target) if task.target is not None else None  # noqa: PTH100
     jobs.setdefault(key, []).append((task._replace(path=key, target=target), before))
@@ -92,9 +130,7 @@ def _task_key(task: Task) -> str:
     return os.path.abspath(task.path)  # noqa: PTH100
 
 
-def _results(
-    ray: Any, jobs: _Jobs, options: RunOptions, work: Work
-) -> Iterator[tuple[str, FileResult]]:
+def _results(ray: Any, jobs: _Jobs, work: Work) -> Iterator[tuple[str, FileResult]]:
     """(absolute path, result) pairs as Ray finishes them."""
     import ray.data
 
@@ -102,7 +138,7 @@ def _results(
     context.enable_progress_bars = False
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     context.execution_options.preserve_order = True
-    shared = ray.put((jobs, options, work))
+    shared = ray.put((jobs, work))
     # One reader per filesystem: the local one, and one per object-storage PATH.
     groups: dict[int, tuple[Any, list[str]]] = {}
     for key, entries in jobs.items():
@@ -150,14 +186,14 @@ def _blocks(ray: Any, jobs: _Jobs) -> int:
 
 def _work_batch(batch: dict[str, Any], shared: list[Any]) -> dict[str, list[Any]]:
     """On a worker: clean the files of one block and write their outputs."""
-    jobs, options, work = _shared(shared[0])
+    jobs, work = _shared(shared[0])
     paths: list[str] = []
     results: list[bytes] = []
     for path, data in zip(batch["path"], batch["bytes"], strict=True):
         key = _key(str(path), jobs)
         for task, before in jobs[key]:
-            raw = _raw(task, before, options) if _decompressed_by_ray(key) else bytes(data)
-            result = raw if isinstance(raw, FileResult) else work(task, raw, before, options)
+            raw = _raw(task, before, work.max_size) if _decompressed_by_ray(key) else bytes(data)
+            result = raw if isinstance(raw, FileResult) else work.on_bytes(task, raw, before)
             paths.append(key)
             results.append(pickle.dumps(result))
     return {"path": paths, "result": results}
@@ -175,17 +211,17 @@ def _decompressed_by_ray(path: str) -> bool:
     return True
 
 
-def _raw(task: Task, before: tuple[int, int], options: RunOptions) -> bytes | FileResult:
+def _raw(task: Task, before: tuple[int, int], max_size: int) -> bytes | FileResult:
     """The file's own bytes (a gzipped dataset is cleaned and copied as the gzip it is)."""
     try:
         if task.remote is not None:
             return read_raw(task.remote.filesystem, task.remote.path)
-        return read(task.path, before[1], options.max_size)
+        return read(task.path, before[1], max_size)
     except FileFailure as failure:
-        return FileResult(task.name, Status.FAILED, reason=str(failure), size=before[1])
+        return failed(task, str(failure), before[1])
 
 
-def _shared(ref: Any) -> tuple[_Jobs, RunOptions, Work]:
+def _shared(ref: Any) -> tuple[_Jobs, Work]:
     import ray
 
     name = ref.hex()
@@ -240,27 +276,3 @@ def _import_ray() -> Any:
     except ImportError:
         raise ConfigError("--engine ray needs Ray: pip install 'clean-reports[ray]'") from None
     return ray
-
-
-def _connect(ray: Any, options: RunOptions) -> bool:
-    """Join the cluster at ``--ray-address``, or start a local Ray instance; True if
-    this run started Ray (and so shuts it down)."""
-    if ray.is_initialized():
-        return False
-    engine = options.engine
-    # Errors reach the user through the run's own report; Ray's progress talk would
-    # drown it (and it stays in Ray's logs).
-    quiet = {"logging_level": logging.ERROR, "log_to_driver": False, "include_dashboard": False}
-    try:
-        if engine.address:
-            ray.init(address=engine.address, **quiet)
-        else:
-            ray.init(address="local", num_cpus=engine.cpus, **quiet)
-    except (ConnectionError, RuntimeError, ValueError) as error:
-        if not engine.address:
-            raise ConfigError(f"cannot start a local Ray instance: {error}") from None
-        raise ConfigError(
-            f"cannot join the Ray cluster at {engine.address}: {error} (a cluster with token "
-            "authentication needs RAY_AUTH_MODE=token and its token, as any Ray client does)"
-        ) from None
-    return True

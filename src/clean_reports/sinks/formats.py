@@ -19,11 +19,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .core import Match
-from .results import FileResult, RunTotals, Status
-from .rules import Rule
-from .walk import shown
+from ..model import FileResult, Match, Status, Totals
+from ..rules import Rule
+from ..version import __version__
+from ..walk import shown
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -66,7 +65,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def check_total(totals: RunTotals) -> str:
+def check_total(totals: Totals) -> str:
     """The one line that closes a ``--check`` run.
 
     Only files that were read and searched count as checked: a file that could not be
@@ -94,7 +93,7 @@ def message(match: Match) -> str:
     return f"{match.description}: {snippet(match)}"
 
 
-def render_text(results: Sequence[FileResult], totals: RunTotals, **_: Any) -> str:
+def render_text(results: Sequence[FileResult], totals: Totals, **_: Any) -> str:
     lines = [finding_line(r.path, m) for r in results for m in r.matches]
     return "\n".join([*lines, check_total(totals)]) + "\n"
 
@@ -387,7 +386,7 @@ def render_junit(results: Sequence[FileResult], **_: Any) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def render_explain(results: Sequence[FileResult], totals: RunTotals, **_: Any) -> str:
+def render_explain(results: Sequence[FileResult], totals: Totals, **_: Any) -> str:
     """``--explain``: per file, each match with its rule, place, original and normalised text."""
     lines: list[str] = []
     for result in results:
@@ -418,7 +417,7 @@ def render(
     name: str,
     results: Sequence[FileResult],
     *,
-    totals: RunTotals,
+    totals: Totals,
     rules: Sequence[Rule],
     root: Path,
 ) -> str:

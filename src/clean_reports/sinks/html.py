@@ -21,12 +21,11 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from . import __version__
-from .core import Match
-from .errors import CleanReportsError
-from .results import FileResult, RunTotals, Status
-from .walk import shown
-from .write import temp_name
+from ..errors import CleanReportsError
+from ..model import FileResult, Match, Status, Totals
+from ..version import __version__
+from ..walk import shown
+from ..write import temp_name
 
 CONTEXT_CHARS = 40
 
@@ -81,17 +80,19 @@ def words(mode: str) -> _Words:
 
 
 class HtmlReport:
-    """Collects one record per file, then writes the page."""
+    """A sink that collects one record per file, then writes the page; ``mode`` is the
+    run's (``check``…), which names each file's status."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mode: str = "out-dir") -> None:
         self.path = path
+        self.mode = mode
         self.temp = Path(temp_name(str(path), "-records"))
         self.stream: TextIO | None = None
         self.files_touched: Counter[str] = Counter()
         self.started = time.time()
 
-    def add(self, result: FileResult, mode: str = "out-dir") -> None:
-        """One file's record; ``mode`` is the run's (``check``…), which names its status."""
+    def add(self, result: FileResult) -> None:
+        """One file's record."""
         if self.stream is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +107,7 @@ class HtmlReport:
             [m.rule_id, _line(m), m.column, before, m.text, after]
             for m, (before, after) in zip(result.matches, result.contexts, strict=False)
         ]
-        said = words(mode)
+        said = words(self.mode)
         status, kind = {
             Status.CLEANED: (said.changed, said.kind),
             Status.UNCHANGED: (said.unchanged, "unchanged"),
@@ -126,7 +127,7 @@ class HtmlReport:
             ("" if first else ",\n") + _script_safe(json.dumps(record, ensure_ascii=False))
         )
 
-    def discard(self) -> None:
+    def abort(self, totals: Totals) -> None:
         """An interrupted run writes no page: remove the temporary records."""
         if self.stream is not None:
             with contextlib.suppress(OSError):
@@ -134,8 +135,9 @@ class HtmlReport:
         with contextlib.suppress(OSError):
             self.temp.unlink()
 
-    def close(self, totals: RunTotals, mode: str) -> None:
+    def close(self, totals: Totals) -> None:
         """Write the page (atomically) and remove the temporary records."""
+        mode = self.mode
         try:
             if self.stream is not None:
                 self.stream.close()
@@ -165,7 +167,7 @@ class HtmlReport:
             with contextlib.suppress(OSError):
                 self.temp.unlink()
 
-    def _summary(self, totals: RunTotals, mode: str) -> str:
+    def _summary(self, totals: Totals, mode: str) -> str:
         said = words(mode)
         status = [
             (said.changed_card, totals.cleaned, said.kind),

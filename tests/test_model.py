@@ -1,4 +1,4 @@
-"""Per-file results: what crosses between processes must come back exactly."""
+"""The values every layer passes on: what crosses between processes must come back exactly."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pickle
 
 import pytest
 
-from clean_reports.core import Match
-from clean_reports.results import FileResult, Status
+from clean_reports.model import Digest, FileResult, Match, Status, Task, Totals, failed
 
 
 @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
@@ -28,9 +27,9 @@ def test_a_result_pickles_to_an_equal_one(protocol: int, status: Status) -> None
         diff="--- a\n+++ b\n",
         size=4096,
         contexts=(("前", "后"), ("", "。")),
-        cache_key="0123abcd",
-        cache_entry='["utf-8", false, "LF", []]',
-        hit=True,
+        written=(Digest(10, "ab" * 32), Digest(20, "cd" * 32)),
+        key="0123abcd",
+        cached=True,
     )
     # every field set, none to its default: a field the pickling forgot would show
     assert all(
@@ -43,3 +42,26 @@ def test_a_result_pickles_to_an_equal_one(protocol: int, status: Status) -> None
     assert type(back) is FileResult and back.status is status
     assert [type(match) for match in back.matches] == [Match, Match]
     assert back.matches[1].row == 7
+
+
+def test_a_failed_task_is_its_failed_result() -> None:
+    task = Task("corpus/a.txt", "a.txt", "out/a.txt", "corpus/a.txt")
+    assert failed(task, "read: gone", 12) == FileResult(
+        "corpus/a.txt", Status.FAILED, reason="read: gone", size=12
+    )
+
+
+def test_totals_count_each_result_once() -> None:
+    match = Match("kule-footer", "footer", 0, 2, "酷乐", 1, 1, 1, 3)
+    totals = Totals()
+    for result in (
+        FileResult("a", Status.CLEANED, encoding="utf-8", matches=(match,), chars_removed=2),
+        FileResult("b", Status.UNCHANGED, encoding="gb18030", bom=True, size=5),
+        FileResult("c", Status.FAILED, reason="read: gone"),
+    ):
+        totals.add(result)
+    assert (totals.files, totals.cleaned, totals.unchanged, totals.failed) == (3, 1, 1, 1)
+    assert (totals.findings, totals.chars_removed, totals.bytes) == (1, 2, 5)
+    assert totals.hits == {"kule-footer": 1}
+    assert totals.encodings == {"utf-8": 1, "gb18030 (BOM)": 1}
+    assert totals.failures == [("c", "read: gone")]
