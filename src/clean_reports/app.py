@@ -98,6 +98,7 @@ def run(config: Config, console: Console) -> ExitCode:
     """Do what ``config`` asks; say how it went; return the exit status."""
     totals = Totals()
     sinks = Sinks(())
+    progress: Progress | None = None
     try:
         if config.show_files:
             return show_files(config, console)
@@ -143,35 +144,10 @@ def run(config: Config, console: Console) -> ExitCode:
         )
         if config.suggest:
             return suggest(config, console, selector.rules, file_options)
-        if config.stdin:
-            filter_mode = config.mode in (Mode.OUT_DIR, Mode.IN_PLACE)
-            work: Callable[[Task], FileResult] = StdinWork(
-                selector, config.work_mode, filter_mode, file_options, config.max_size
-            )
-            name = config.stdin_filename
-            tasks: Iterable[Task] = [Task("-", name, None, name)]
-            engine: Engine = Serial()
-            if filter_mode:  # a filter's output is the text: only failures are told
-                sinks = Sinks([Messages(console, quiet=True)])
-            else:
-                sinks = Sinks(sinks_for(config, console, selector.rules, None))
-        else:
-            inputs = inputs_of(config)
-            inputs.check()
-            work = Work(selector, config.work_mode, file_options, config.max_size)
-            if cache is not None:
-                work = CachedWork(work, cache)
-            engine = engine_for(config)
-            progress = None
-            if not config.quiet and sys.stderr.isatty():
-                progress = Progress(*inputs.count(), color=config.color)
-            sinks = Sinks(sinks_for(config, console, selector.rules, cache, progress))
-            if config.out_dir is not None:
-                # Before the first output: a walk of a folder holding it never takes it
-                # for input. If it cannot be written, each file's write fails and says why.
-                with contextlib.suppress(OSError, CleanReportsError):
-                    tag_output_folder(config.out_dir)
-            tasks = inputs.tasks(console.skipped if config.verbose else None)
+        pieces = _stdin_pieces if config.stdin else _file_pieces
+        tasks, work, engine, sinks, progress = pieces(
+            config, console, selector, file_options, cache
+        )
         take_all(engine.map(tasks, work), sinks, totals)
         sinks.close(totals)
     except KeyboardInterrupt:
@@ -182,15 +158,63 @@ def run(config: Config, console: Console) -> ExitCode:
         console.say(interrupted(totals))
         return ExitCode.INTERRUPTED
     except CleanReportsError:
-        for sink in sinks.sinks:
-            if isinstance(sink, Progress):
-                sink.stop()
+        if progress is not None:
+            progress.stop()
         raise
     return exit_code(
         failed=totals.failed,
         findings=totals.findings,
         findings_fail=config.mode is not Mode.OUT_DIR,
     )
+
+
+# What a run is made of: its tasks, the work done on each, the engine that does it, the
+# sinks its results go to, and the progress bar among them (stopped on an error).
+_Pieces = tuple[Iterable[Task], Callable[[Task], FileResult], Engine, Sinks, "Progress | None"]
+
+
+def _file_pieces(
+    config: Config,
+    console: Console,
+    selector: RuleSelector,
+    file_options: FileOptions,
+    cache: Cache | None,
+) -> _Pieces:
+    """A run over files and folders (and object storage, with Ray)."""
+    inputs = inputs_of(config)
+    inputs.check()
+    plain = Work(selector, config.work_mode, file_options, config.max_size)
+    work = plain if cache is None else CachedWork(plain, cache)
+    progress = None
+    if not config.quiet and sys.stderr.isatty():
+        progress = Progress(*inputs.count(), color=config.color)
+    sinks = Sinks(sinks_for(config, console, selector.rules, cache, progress))
+    if config.out_dir is not None:
+        # Before the first output: a walk of a folder holding it never takes it for
+        # input. If it cannot be written, each file's write fails and says why.
+        with contextlib.suppress(OSError, CleanReportsError):
+            tag_output_folder(config.out_dir)
+    tasks = inputs.tasks(console.skipped if config.verbose else None)
+    return tasks, work, engine_for(config), sinks, progress
+
+
+def _stdin_pieces(
+    config: Config,
+    console: Console,
+    selector: RuleSelector,
+    file_options: FileOptions,
+    cache: Cache | None,
+) -> _Pieces:
+    """Standard input: one task, in this process; a filter's sinks tell only failures
+    (its output is the text), a check's or a diff's are those of files."""
+    filter_mode = config.mode in (Mode.OUT_DIR, Mode.IN_PLACE)
+    work = StdinWork(selector, config.work_mode, filter_mode, file_options, config.max_size)
+    name = config.stdin_filename
+    if filter_mode:
+        sinks = Sinks([Messages(console, quiet=True)])
+    else:
+        sinks = Sinks(sinks_for(config, console, selector.rules, None))
+    return [Task("-", name, None, name)], work, Serial(), sinks, None
 
 
 def interrupted(totals: Totals) -> str:
