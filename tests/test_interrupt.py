@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clean_reports import write
-from clean_reports.model import FileResult, Status, Totals
+from clean_reports.model import FileResult, Status, Task, Totals
 from clean_reports.sinks import summary as summary_module
 from clean_reports.sinks.console import Console
 
@@ -177,3 +178,42 @@ def test_ctrl_c_while_a_summary_record_is_made_leaves_valid_json(
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert [record["path"] for record in summary["files"]] == ["a.txt", "b.txt"]
     assert summary["totals"]["interrupted"] is True
+
+
+def test_an_interrupted_run_keeps_what_the_next_run_needs_to_clear_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full run, then one stopped after two files, then an input deleted: the next full
+    run still removes that input's clean copy and diff, which the stopped run never
+    reached (its summary.json keeps the earlier records of them)."""
+    from click.testing import CliRunner
+
+    from clean_reports.cli import cli
+    from clean_reports.work import Work
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(SEEDS, corpus)
+    names = sorted(path.name for path in corpus.iterdir())
+    args = [str(corpus), "-o", str(out), "-j", "1"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    real, calls = Work.on_bytes, []
+
+    def stops_at_the_third(self: Work, task: Task, data: bytes, before: tuple[int, int]):  # type: ignore[no-untyped-def]
+        calls.append(task.path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, task, data, before)
+
+    monkeypatch.setattr(Work, "on_bytes", stops_at_the_third)
+    stopped = CliRunner().invoke(cli, args)
+    assert stopped.exit_code == 130, stopped.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"]["interrupted"] is True
+    assert [record["output"] for record in summary["earlier"]] == names[2:]
+    monkeypatch.setattr(Work, "on_bytes", real)
+    gone = names[-1]
+    (corpus / gone).unlink()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert f"removed {out / gone}: its input" in again.stderr
+    assert not (out / gone).exists() and not (out / f"{gone}.diff").exists()

@@ -98,7 +98,6 @@ def run(config: Config, console: Console) -> ExitCode:
     """Do what ``config`` asks; say how it went; return the exit status."""
     totals = Totals()
     sinks = Sinks(())
-    progress: Progress | None = None
     try:
         if config.show_files:
             return show_files(config, console)
@@ -145,9 +144,7 @@ def run(config: Config, console: Console) -> ExitCode:
         if config.suggest:
             return suggest(config, console, selector.rules, file_options)
         pieces = _stdin_pieces if config.stdin else _file_pieces
-        tasks, work, engine, sinks, progress = pieces(
-            config, console, selector, file_options, cache
-        )
+        tasks, work, engine, sinks = pieces(config, console, selector, file_options, cache)
         take_all(engine.map(tasks, work), sinks, totals)
         sinks.close(totals)
     except KeyboardInterrupt:
@@ -158,8 +155,10 @@ def run(config: Config, console: Console) -> ExitCode:
         console.say(interrupted(totals))
         return ExitCode.INTERRUPTED
     except CleanReportsError:
-        if progress is not None:
-            progress.stop()
+        # The run stops: the sinks stop as for Ctrl-C (summary.json lists what was
+        # written, marked as not finished; no half report is left), then the error is told.
+        with contextlib.suppress(CleanReportsError):
+            sinks.abort(totals)
         raise
     return exit_code(
         failed=totals.failed,
@@ -168,9 +167,9 @@ def run(config: Config, console: Console) -> ExitCode:
     )
 
 
-# What a run is made of: its tasks, the work done on each, the engine that does it, the
-# sinks its results go to, and the progress bar among them (stopped on an error).
-_Pieces = tuple[Iterable[Task], Callable[[Task], FileResult], Engine, Sinks, "Progress | None"]
+# What a run is made of: its tasks, the work done on each, the engine that does it, and
+# the sinks its results go to.
+_Pieces = tuple[Iterable[Task], Callable[[Task], FileResult], Engine, Sinks]
 
 
 def _file_pieces(
@@ -195,7 +194,7 @@ def _file_pieces(
         with contextlib.suppress(OSError, CleanReportsError):
             tag_output_folder(config.out_dir)
     tasks = inputs.tasks(console.skipped if config.verbose else None)
-    return tasks, work, engine_for(config), sinks, progress
+    return tasks, work, engine_for(config), sinks
 
 
 def _stdin_pieces(
@@ -214,7 +213,7 @@ def _stdin_pieces(
         sinks = Sinks([Messages(console, quiet=True)])
     else:
         sinks = Sinks(sinks_for(config, console, selector.rules, None))
-    return [Task("-", name, None, name)], work, Serial(), sinks, None
+    return [Task("-", name, None, name)], work, Serial(), sinks
 
 
 def interrupted(totals: Totals) -> str:

@@ -14,6 +14,7 @@ word (``clean-reports rules``).
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -73,9 +74,31 @@ class Setting(click.Option):
         self.aliases = aliases
 
     def process_value(self, ctx: click.Context, value: Any) -> Any:
-        if ctx.get_parameter_source(self.name or "") is ParameterSource.DEFAULT_MAP:
+        if ctx.get_parameter_source(self.name or "") is not ParameterSource.DEFAULT_MAP:
+            return super().process_value(ctx, value)
+        # What the kind cannot say of a config file's value, click's type does: a number
+        # out of range, a folder that is a file. A list of strings is what its kind said.
+        if self.multiple and not isinstance(self.type, click.Path):
             return value
-        return super().process_value(ctx, value)
+        try:
+            return self.type_cast_value(ctx, value)
+        except click.BadParameter as error:
+            found: ConfigFile | None = ctx.meta.get(_CONFIG_FILE)
+            where = display_path(found.path) if found and found.path else "the config file"
+            raise click.BadParameter(
+                f"{error.message} (set by {self.key} in {where})", ctx, self
+            ) from None
+
+
+class Finite(click.FloatRange):
+    """A number in a range, and a number at all: ``inf`` and ``nan`` are refused (a limit
+    of ``inf`` seconds or MB is no limit the run could count with)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 def config_keys(command: click.Command) -> dict[str, Key]:
@@ -286,7 +309,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--max-removal",
     cls=Setting,
     kind="percent",
-    type=click.FloatRange(0, 100),
+    type=Finite(0, 100),
     default=30.0,
     show_default=True,
     metavar="PERCENT",
@@ -312,7 +335,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--max-size",
     cls=Setting,
     kind="megabytes",
-    type=click.FloatRange(0, min_open=True),
+    type=Finite(0, 1_000_000, min_open=True),
     default=50.0,
     show_default=True,
     metavar="MB",
@@ -322,7 +345,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--regex-timeout",
     cls=Setting,
     kind="seconds",
-    type=click.FloatRange(0, min_open=True),
+    type=Finite(0, 1_000_000, min_open=True),
     default=10.0,
     show_default=True,
     metavar="SECONDS",
@@ -509,6 +532,8 @@ def _config(
         raise click.UsageError(f"--report reports on files and folders; not with {source}")
     if Path("-") in paths and len(paths) > 1:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+    if Path("-") in paths and _given(ctx, "output_dir"):
+        raise click.UsageError("'-' (standard input) writes to standard output; -o takes none")
     shows = [f"--{name.replace('_', '-')}" for name in _SHOWS if params[name]]
     if len(shows) > 1:
         raise click.UsageError(" and ".join(shows) + " cannot be combined")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,7 +219,7 @@ def find_config(paths: Sequence[Path]) -> Path | None:
         if _present(own):
             return own
         pyproject = folder / PYPROJECT
-        if _present(pyproject) and SECTION in _read_toml(pyproject).get("tool", {}):
+        if _present(pyproject) and SECTION in _tool_table(pyproject, _read_toml(pyproject)):
             return pyproject
         if folder == stop:
             break
@@ -308,7 +309,7 @@ def _convert(raw: Any, kind: str, where: str, root: Path, choices: tuple[str, ..
             raise ConfigError(f"{where} must be a path")
         return root / raw
     if kind in ("percent", "seconds", "megabytes"):
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
             raise ConfigError(f"{where} must be a number")
         if kind == "percent" and not 0 <= raw <= 100:
             raise ConfigError(f"{where} must be a percentage from 0 to 100")
@@ -338,21 +339,33 @@ def _convert(raw: Any, kind: str, where: str, root: Path, choices: tuple[str, ..
 def check_codec(name: str, where: str = "--encoding") -> str:
     """The Python codec name for ``name``, or a :class:`ConfigError`."""
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name)
     except LookupError:
         raise ConfigError(f"{where}: unknown encoding {name!r}") from None
+    if not getattr(codec, "_is_text_encoding", True):  # rot13, base64: bytes to bytes
+        raise ConfigError(f"{where}: {name!r} is not a text encoding")
+    return codec.name
 
 
 def _section(path: Path) -> Mapping[str, Any]:
     document = _read_toml(path)
     if path.name == PYPROJECT:
-        section = document.get("tool", {}).get(SECTION)
+        section = _tool_table(path, document).get(SECTION)
         if section is None:
             raise ConfigError(f"{path}: no [tool.{SECTION}] table")
         if not isinstance(section, dict):
             raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
         return section
     return document
+
+
+def _tool_table(path: Path, document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A pyproject.toml's ``[tool]`` table (empty when it has none), or an error naming
+    the file when ``tool`` is there but not a table."""
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    return tool
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

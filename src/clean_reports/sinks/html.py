@@ -87,21 +87,20 @@ class HtmlReport:
         self.path = path
         self.mode = mode
         self.temp = Path(temp_name(str(path), "-records"))
-        self.stream: TextIO | None = None
         self.files_touched: Counter[str] = Counter()
         self.started = time.time()
+        # Opened now, before the run writes anything: a report that cannot be written
+        # stops the run before its first output, not after half the corpus.
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.stream: TextIO = self.temp.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise CleanReportsError(f"cannot write {self.path}: {exc}") from exc
+        self.first = True
 
     def add(self, result: FileResult) -> None:
         """One file's record."""
-        if self.stream is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.stream = self.temp.open("w", encoding="utf-8")
-            except OSError as exc:
-                raise CleanReportsError(f"cannot write {self.path}: {exc}") from exc
-            first = True
-        else:
-            first = False
+        first, self.first = self.first, False
         self.files_touched.update({match.rule_id for match in result.matches})
         removals = [
             [m.rule_id, _line(m), m.column, before, m.text, after]
@@ -129,9 +128,8 @@ class HtmlReport:
 
     def abort(self, totals: Totals) -> None:
         """An interrupted run writes no page: remove the temporary records."""
-        if self.stream is not None:
-            with contextlib.suppress(OSError):
-                self.stream.close()
+        with contextlib.suppress(OSError):
+            self.stream.close()
         with contextlib.suppress(OSError):
             self.temp.unlink()
 
@@ -139,8 +137,7 @@ class HtmlReport:
         """Write the page (atomically) and remove the temporary records."""
         mode = self.mode
         try:
-            if self.stream is not None:
-                self.stream.close()
+            self.stream.close()
             temp_page = Path(temp_name(str(self.path)))
             with temp_page.open("w", encoding="utf-8") as page:
                 head = _HEAD.replace("{title}", html.escape(f"clean-reports: {mode}"))
@@ -153,10 +150,9 @@ class HtmlReport:
                     )
                 )
                 page.write('<script id="data" type="application/json">[')
-                if self.stream is not None:
-                    with self.temp.open(encoding="utf-8") as records:
-                        while chunk := records.read(1 << 20):
-                            page.write(chunk)
+                with self.temp.open(encoding="utf-8") as records:
+                    while chunk := records.read(1 << 20):
+                        page.write(chunk)
                 page.write("]</script>\n")
                 page.write(f"<script>\n{_asset('report.js')}</script>\n")
                 page.write("</body></html>\n")

@@ -48,6 +48,7 @@ class Summary:
         self.error: str | None = None
         self.written: set[str] = set()  # this run's outputs, relative to out_dir
         self.failed: set[str] = set()  # the inputs that failed, as summary.json names them
+        self.finished = False
 
     def _open(self) -> TextIO:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -93,9 +94,16 @@ class Summary:
 
     def _finish(self, totals: Totals, *, interrupted: bool = False) -> list[str]:
         """Write the totals and put summary.json in place; ``interrupted`` marks a run
-        stopped by Ctrl-C, whose summary lists the files it did. Returns what
+        stopped before its end (Ctrl-C, an error), whose summary lists the files it did.
+
+        Such a run clears nothing up, and keeps, under ``earlier``, the earlier run's
+        records of the outputs it did not reach: the next run that goes through to the
+        end still knows them, and clears up those whose input is gone. Returns what
         :func:`leftovers` says of the earlier run's outputs (nothing when interrupted)."""
-        stale = [] if interrupted else self._earlier_outputs()
+        if self.finished:  # closing failed, and the run stopping aborts it: said already
+            return []
+        self.finished = True
+        stale = self._earlier_outputs()
         try:
             if self.stream is None and not self.error:  # no file at all: an empty list
                 self.stream = self._open()
@@ -117,15 +125,19 @@ class Summary:
         if interrupted:
             document_totals["interrupted"] = True
         rendered = json.dumps(document_totals, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        earlier = ""
+        if interrupted and stale:  # one record a line, as the files' are: read back alike
+            kept = ",\n    ".join(json.dumps(record, ensure_ascii=False) for record in stale)
+            earlier = f',\n  "earlier": [\n    {kept}\n  ]'
         try:
-            self.stream.write(f'\n  ],\n  "totals": {rendered}\n}}\n')
+            self.stream.write(f'\n  ]{earlier},\n  "totals": {rendered}\n}}\n')
             self.stream.close()
             self.temp.replace(self.out_dir / SUMMARY_FILE)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 self.temp.unlink()
             raise CleanReportsError(f"cannot write {self.out_dir / SUMMARY_FILE}: {exc}") from exc
-        return leftovers(self.out_dir, stale, self.failed)
+        return [] if interrupted else leftovers(self.out_dir, stale, self.failed)
 
     def _earlier_outputs(self) -> list[dict[str, Any]]:
         """The records of the folder's summary.json (the run before this one) whose
