@@ -6,6 +6,7 @@ import json
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from clean_reports.model import FileResult, Status, Task, Totals
 from clean_reports.sinks import summary as summary_module
 from clean_reports.sinks.console import Console
 
-from conftest import EXPECTED, SEEDS, script, seed_copies
+from conftest import EXPECTED, SEED_NAMES, SEEDS, script, seed_copies
 
 COPIES = 1000  # 5,000 files: long enough a run to interrupt in the middle
 
@@ -217,3 +218,37 @@ def test_an_interrupted_run_keeps_what_the_next_run_needs_to_clear_up(
     assert again.exit_code == 0, again.output
     assert f"removed {out / gone}: its input" in again.stderr
     assert not (out / gone).exists() and not (out / f"{gone}.diff").exists()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_killed_runs_temporary_file_goes_even_where_nothing_is_left_to_rewrite(
+    tmp_path: Path, cached: bool
+) -> None:
+    """A run killed while replacing a file leaves its temporary file; the next run clears
+    it even when every file of that folder is clean already (and with the cache saying
+    so), which is the usual case once the killed run's other files were finished."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    clean = corpus / SEED_NAMES[0]
+    clean.write_bytes((EXPECTED / SEED_NAMES[0]).read_bytes())
+    made = subprocess.run(  # a temporary file's name, made by a process that is gone
+        [
+            sys.executable,
+            "-c",
+            "import sys; from clean_reports.write import temp_name; print(temp_name(sys.argv[1]))",
+            str(clean),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    leftover = Path(made.stdout.strip())
+    leftover.write_bytes(b"half a file")
+    args = [script("clean-reports"), "--in-place", "-q", str(corpus)]
+    if cached:
+        subprocess.run(args, check=True, capture_output=True)  # the cache knows it is clean
+        leftover.write_bytes(b"half a file")
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()
+    assert clean.read_bytes() == (EXPECTED / SEED_NAMES[0]).read_bytes()

@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -200,12 +199,13 @@ def test_a_worker_that_dies_is_retried_and_the_output_is_whole(
 
     from clean_reports.engines.ray import Ray
 
-    @dataclass(frozen=True)
     class DiesOnce(Work):
         """The work of a worker process that exits the first time it meets one file
         (defined here, so that Ray sends the class itself to its workers)."""
 
-        marker: str = ""
+        def __init__(self, selector: RuleSelector, mode: Mode, marker: str) -> None:
+            super().__init__(selector, mode)
+            self.marker = marker
 
         def on_bytes(self, task: Task, data: bytes, before: tuple[int, int]) -> FileResult:
             if Path(task.path).name == "000100.txt" and not Path(self.marker).exists():

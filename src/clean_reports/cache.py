@@ -330,14 +330,14 @@ def _payload(result: FileResult) -> list[Any]:
     return [result.encoding, result.bom, result.newline, matches]
 
 
-@dataclass(frozen=True)
 class CachedWork:
     """The work, with the cache looked up first: a file whose bytes and rules the cache
     has seen gets the findings remembered for it. A file with findings is remembered for
     ``--check``; ``--in-place`` must still clean it."""
 
-    work: Work
-    cache: Cache
+    def __init__(self, work: Work, cache: Cache) -> None:
+        self.work = work
+        self.cache = cache
 
     def __call__(self, task: Task) -> FileResult:
         work = self.work

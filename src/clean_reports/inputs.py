@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
@@ -21,20 +20,21 @@ from .storage import list_files
 from .walk import SkipReporter, Source, WalkOptions, walk
 
 
-@dataclass(frozen=True)
 class Inputs:
     """The PATHs of a run and how to walk them; ``out_dir`` is set in out-dir mode,
     where each task gets its clean copy's path there, and the walk skips that folder."""
 
-    paths: tuple[Path, ...]
-    uris: tuple[str, ...] = ()  # inputs on object storage (the Ray engine reads them)
-    walk: WalkOptions = WalkOptions()
-    out_dir: Path | None = None
-
-    def __post_init__(self) -> None:
-        if self.out_dir is not None:
-            skip = (*self.walk.skip, self.out_dir)
-            object.__setattr__(self, "walk", self.walk._replace(skip=skip))
+    def __init__(
+        self,
+        paths: tuple[Path, ...],
+        uris: tuple[str, ...] = (),
+        walk: WalkOptions = WalkOptions(),
+        out_dir: Path | None = None,
+    ) -> None:
+        self.paths = paths
+        self.uris = uris  # inputs on object storage (the Ray engine reads them)
+        self.out_dir = out_dir
+        self.walk = walk if out_dir is None else walk._replace(skip=(*walk.skip, out_dir))
 
     def check(self) -> None:
         """Refuse an output folder that is, or holds, an input folder: outputs would

@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,20 +30,27 @@ from .walk import shown
 from .write import atomic_write, diff_name, remove_if_present, replace_in_place, sweep_temp_files
 
 
-@dataclass(frozen=True)
 class Work:
     """What is done with each file: ``mode`` (``--check --diff`` cleans, as ``--diff``
     does, to show the diffs), the rules each file gets, and how files are read.
 
     ``swept`` holds the folders this process has cleared of a killed run's temporary
-    files, which it does before its first write into each.
+    files, which it does before its first write into each. (A plain class: a dataclass
+    costs a millisecond of start-up to define, and a one-file check is mostly start-up.)
     """
 
-    selector: RuleSelector
-    mode: Mode
-    file_options: FileOptions = FileOptions()
-    max_size: int = 50_000_000
-    swept: set[str] = field(default_factory=set, compare=False, repr=False)
+    def __init__(
+        self,
+        selector: RuleSelector,
+        mode: Mode,
+        file_options: FileOptions = FileOptions(),
+        max_size: int = 50_000_000,
+    ) -> None:
+        self.selector = selector
+        self.mode = mode
+        self.file_options = file_options
+        self.max_size = max_size
+        self.swept: set[str] = set()
 
     def __call__(self, task: Task) -> FileResult:
         read = self.read(task)
@@ -55,6 +61,7 @@ class Work:
 
     def read(self, task: Task) -> tuple[bytes, tuple[int, int]] | FileResult:
         """The file's bytes and its (mtime, size) when read, or its failed result."""
+        self.prepare(task)
         if task.error is not None:
             return failed(task, task.error)
         size = 0
@@ -93,14 +100,23 @@ class Work:
                     raise FileFailure("write", "the file changed while it was being cleaned")
                 # A link named on the command line: write its target, keep the link.
                 destination = os.path.realpath(task.path)
-                self._sweep(destination)
+                self._sweep(destination)  # a link's target may be in another folder
                 replace_in_place(destination, processed.output, data)
         except FileFailure as failure:
             return failed(task, str(failure), before[1])
         return result_of(task.name, processed, mode, task.target, before[1], written)
 
+    def prepare(self, task: Task) -> None:
+        """In the modes that write, before the first file of each folder: clear a killed
+        run's temporary files from the folder its output goes to, whether or not this
+        run writes there (a file the killed run was replacing may be clean by now)."""
+        if task.target is not None:
+            self._sweep(task.target)
+        elif self.mode is Mode.IN_PLACE and task.remote is None:
+            self._sweep(task.path)
+
     def _sweep(self, target: str) -> None:
-        """Before the first write into a folder: clear a killed run's leftovers there."""
+        """Clear a killed run's leftovers from ``target``'s folder, once per process."""
         folder = os.path.dirname(target) or "."  # noqa: PTH120
         if folder not in self.swept:
             self.swept.add(folder)
@@ -111,7 +127,6 @@ class Work:
         diff cannot be written fails, and gets no output, as every file that fails.
         Returns what was written, weighed for summary.json."""
         assert processed.output is not None
-        self._sweep(target)
         atomic_write(target, processed.output, durable=False)
         try:
             if processed.diff is not None:
@@ -170,7 +185,6 @@ def would_remove(data: bytes, rules: Sequence[Rule], file_options: FileOptions, 
     return sum(clean(text, rules, timeout=file_options.timeout).chars_removed for text in texts)
 
 
-@dataclass(frozen=True)
 class StdinWork:
     """``clean-reports -``: standard input's one task, a filter to standard output, or
     a check or diff of it.
@@ -181,11 +195,19 @@ class StdinWork:
     result goes to the sinks as any file's (a filter's sinks report only failures).
     """
 
-    selector: RuleSelector
-    mode: Mode  # what is done with the text (``--check --diff`` makes its diff)
-    filter: bool  # out-dir and in-place modes: the text goes to standard output
-    file_options: FileOptions = FileOptions()
-    max_size: int = 50_000_000
+    def __init__(
+        self,
+        selector: RuleSelector,
+        mode: Mode,  # what is done with the text (``--check --diff`` makes its diff)
+        filter: bool,  # out-dir and in-place modes: the text goes to standard output
+        file_options: FileOptions = FileOptions(),
+        max_size: int = 50_000_000,
+    ) -> None:
+        self.selector = selector
+        self.mode = mode
+        self.filter = filter
+        self.file_options = file_options
+        self.max_size = max_size
 
     def __call__(self, task: Task) -> FileResult:
         stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
@@ -230,15 +252,17 @@ class Documents(NamedTuple):
     error: str | None = None
 
 
-@dataclass(frozen=True)
 class DocumentWork:
     """``--suggest``'s work: a file's documents, read as a run reads them, so that
     proposals come from the very texts a run would clean. A file over ``max_size``
     bytes is refused unread, ``file_options``'s ``encoding`` forces the codec, and with
     its ``text_field`` each record of a dataset file (JSONL, Parquet) is a document."""
 
-    max_size: int = 50_000_000
-    file_options: FileOptions = FileOptions()
+    def __init__(
+        self, max_size: int = 50_000_000, file_options: FileOptions = FileOptions()
+    ) -> None:
+        self.max_size = max_size
+        self.file_options = file_options
 
     def __call__(self, task: Task) -> Documents:
         path = str(Path(task.path))

@@ -103,6 +103,7 @@ def _prepare(task: Task, work: Work, jobs: _Jobs) -> Task | FileResult:
     or its failure if it failed already, or the file is too large or cannot be read:
     Ray's reader would fail the whole run on a file it cannot open, the local engine
     fails only that file."""
+    work.prepare(task)  # the outputs' folders, as the local engine clears them
     if task.error is not None:
         return failed(task, task.error)
     size = 0

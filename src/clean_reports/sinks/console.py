@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -36,8 +36,7 @@ def color_choice(choice: str, environ: Mapping[str, str]) -> bool | None:
     return None
 
 
-@dataclass(frozen=True)
-class Console:
+class Console(NamedTuple):
     """Lines for people, on stderr, coloured as ``--color`` says (None: on a terminal)."""
 
     color: bool | None = None
