@@ -199,11 +199,13 @@ def test_an_interrupted_run_keeps_what_the_next_run_needs_to_clear_up(
     assert CliRunner().invoke(cli, args).exit_code == 0
     real, calls = Work.on_bytes, []
 
-    def stops_at_the_third(self: Work, task: Task, data: bytes, before: tuple[int, int]):  # type: ignore[no-untyped-def]
+    def stops_at_the_third(
+        self: Work, task: Task, data: bytes, before: tuple[int, int], rules=None
+    ):  # type: ignore[no-untyped-def]
         calls.append(task.path)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(self, task, data, before)
+        return real(self, task, data, before, rules)
 
     monkeypatch.setattr(Work, "on_bytes", stops_at_the_third)
     stopped = CliRunner().invoke(cli, args)

@@ -25,6 +25,7 @@ from clean_reports.api import load_rules
 from clean_reports.engines.serial import Serial
 from clean_reports.inputs import Inputs
 from clean_reports.model import FileResult, Mode, Status, Task
+from clean_reports.rules import Rule
 from clean_reports.selection import RuleSelector
 from clean_reports.work import Work
 
@@ -207,11 +208,17 @@ def test_a_worker_that_dies_is_retried_and_the_output_is_whole(
             super().__init__(selector, mode)
             self.marker = marker
 
-        def on_bytes(self, task: Task, data: bytes, before: tuple[int, int]) -> FileResult:
+        def on_bytes(
+            self,
+            task: Task,
+            data: bytes,
+            before: tuple[int, int],
+            rules: tuple[Rule, ...] | None = None,
+        ) -> FileResult:
             if Path(task.path).name == "000100.txt" and not Path(self.marker).exists():
                 Path(self.marker).write_text(str(os.getpid()))
                 os._exit(1)
-            return super().on_bytes(task, data, before)
+            return super().on_bytes(task, data, before, rules)
 
     marker = tmp_path / "died-once"
     rules = RuleSelector(load_rules())

@@ -351,5 +351,5 @@ class CachedWork:
         hit = self.cache.get(key, rules, task.name, before[1])
         if hit is not None and (work.mode is Mode.CHECK or not hit.matches):
             return hit
-        result = work.on_bytes(task, data, before)
+        result = work.on_bytes(task, data, before, rules)
         return result if result.status is Status.FAILED else result._replace(key=key)

@@ -75,18 +75,26 @@ class Work:
     def rules(self, task: Task) -> tuple[Rule, ...]:
         return self.selector.for_path(task.path)
 
-    def on_bytes(self, task: Task, data: bytes, before: tuple[int, int]) -> FileResult:
+    def on_bytes(
+        self,
+        task: Task,
+        data: bytes,
+        before: tuple[int, int],
+        rules: tuple[Rule, ...] | None = None,
+    ) -> FileResult:
         """Process a file's ``data`` and write what the mode asks for; never raises.
 
         ``before`` is the file's (mtime, size) when it was read: cleaning in place refuses
         to overwrite a file that changed since. The Ray engine, which reads the bytes
-        itself, calls this directly.
+        itself, calls this directly; ``rules`` are the file's, when the caller has looked
+        them up already (the cache's lookup needs them too).
         """
         mode, options = self.mode, self.file_options
         try:
             # The diff is text: a byte of the name that is not UTF-8 is written as \xff.
             label = shown(task.relative if task.target is not None else task.name)
-            rules = self.rules(task)
+            if rules is None:
+                rules = self.rules(task)
             processed = process(data, rules, mode, label, file_options=options)
             if mode is Mode.CHECK and options.context and processed.matches:
                 # The review page of a check says what a clean would remove, not "0 removed".
@@ -116,11 +124,18 @@ class Work:
             self._sweep(task.path)
 
     def _sweep(self, target: str) -> None:
-        """Clear a killed run's leftovers from ``target``'s folder, once per process."""
+        """Clear a killed run's leftovers from ``target``'s folder, once per process:
+        a folder named as given (``corpus``) and as resolved (a link's target's,
+        ``/srv/corpus``) is looked into once."""
         folder = os.path.dirname(target) or "."  # noqa: PTH120
-        if folder not in self.swept:
-            self.swept.add(folder)
-            sweep_temp_files(folder)
+        if folder in self.swept:
+            return
+        real = os.path.realpath(folder)
+        self.swept.add(folder)
+        if real != folder and real in self.swept:
+            return
+        self.swept.add(real)
+        sweep_temp_files(folder)
 
     def _write_out(self, target: str, processed: Processed) -> tuple[Digest, ...]:
         """The clean copy and its diff (or no stale diff), both or neither: a file whose
