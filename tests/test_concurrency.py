@@ -7,6 +7,8 @@ fixed by one green run.
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import time
@@ -65,6 +67,34 @@ def test_concurrent_in_place_runs_on_one_folder_all_succeed(tmp_path: Path) -> N
             assert "error" not in err, f"trial {trial}: {err}"
         assert all(path.read_bytes() == clean for path, (_, clean) in files.items())
         assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == [p.name for p in paths]
+        if time.monotonic() > deadline:
+            break
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only the superuser may rewrite a 0444 file")
+def test_concurrent_in_place_runs_on_read_only_copies_all_succeed(tmp_path: Path) -> None:
+    """Files copied from a read-only corpus keep its mode 0444; as root (a CI job, a
+    container) every fixer rewrites them, in thirds started a moment apart."""
+    files = flat_corpus(tmp_path / "corpus", 1500)
+    paths = sorted(files)
+    thirds = [paths[start::3] for start in range(3)]
+    deadline = time.monotonic() + 120
+    for trial in range(5):
+        restore(files)
+        for path in paths:
+            path.chmod(0o444)
+        runs = []
+        for third in thirds:
+            runs.append(start("--in-place", "-q", *third, cwd=tmp_path))
+            time.sleep(0.3)
+        outcomes = [run.communicate(timeout=120) for run in runs]
+        for run, (_, err) in zip(runs, outcomes, strict=True):
+            assert run.returncode == 1, f"trial {trial}: {err[:2000]}"
+            assert "error" not in err, f"trial {trial}: {err[:2000]}"
+        assert all(path.read_bytes() == clean for path, (_, clean) in files.items())
+        assert {stat.S_IMODE(path.stat().st_mode) for path in paths} == {0o444}
+        for path in paths:
+            path.chmod(0o644)
         if time.monotonic() > deadline:
             break
 

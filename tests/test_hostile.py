@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -142,8 +143,14 @@ def invoke_unprivileged(folder: Path, *args: str | Path) -> tuple[int, str, str]
     if not ROOT_USER:
         result = CliRunner().invoke(cli, argv, catch_exceptions=False)
         return result.exit_code, result.stdout, result.stderr
-    load_rules([folder / "rules"], default_rules=False)  # warm every lazy import first
-    CliRunner().invoke(cli, [*argv[:3], "--check", str(folder / "corpus")])
+    # Every lazy import first, writes included: the child may not be able to read the
+    # standard library (under /root, mode 0700, on some machines).
+    load_rules([folder / "rules"], default_rules=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "corpus"
+        shutil.copytree(SEEDS, copy)
+        for mode in (["--check"], ["-o", str(Path(scratch) / "out")], ["--in-place"]):
+            CliRunner().invoke(cli, [*argv[:3], *mode, str(copy)])
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: drop to nobody, run, report through the pipe
@@ -154,7 +161,10 @@ def invoke_unprivileged(folder: Path, *args: str | Path) -> tuple[int, str, str]
             os.setgid(NOBODY)
             os.setuid(NOBODY)
             result = CliRunner().invoke(cli, argv)
-            payload = [result.exit_code, result.stdout, result.stderr]
+            err = result.stderr
+            if result.exception is not None and not isinstance(result.exception, SystemExit):
+                err += "".join(traceback.format_exception(result.exception))
+            payload = [result.exit_code, result.stdout, err]
             os.write(writer, json.dumps(payload).encode())
         finally:
             os._exit(0)
@@ -185,10 +195,27 @@ def test_unreadable_file_and_folder() -> None:
         assert outputs_match_expected(out, SEED_NAMES[1:])
 
 
+def test_a_read_only_file_its_user_may_not_write_is_refused_in_place() -> None:
+    """Mode 0444 on a file of one's own: ``--in-place`` could replace it (the folder is
+    writable) but refuses, as opening it to write would."""
+    with world_readable_copy() as folder:
+        corpus = folder / "corpus"
+        read_only, other = corpus / SEED_NAMES[0], corpus / SEED_NAMES[1]
+        if ROOT_USER:  # the user's own files
+            os.chown(read_only, NOBODY, NOBODY)
+            os.chown(other, NOBODY, NOBODY)
+        read_only.chmod(0o444)
+        code, _, err = invoke_unprivileged(folder, "--in-place", read_only, other)
+        assert code == 2, err
+        assert f"error: {read_only}: write: the file is read-only (mode 0444); not rewritten" in err
+        assert read_only.read_bytes() == (SEEDS / SEED_NAMES[0]).read_bytes()
+        assert other.read_bytes() == (EXPECTED / SEED_NAMES[1]).read_bytes(), err
+
+
 def test_read_only_output_folder() -> None:
     with world_readable_copy() as folder, read_only_folder(folder / "out") as out:
         code, _, err = invoke_unprivileged(folder, folder / "corpus", "-o", out)
-        assert code == 2
+        assert code == 2, err
         assert err.count("write: cannot write") >= len(SEED_NAMES)
 
 

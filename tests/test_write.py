@@ -159,20 +159,35 @@ def test_replace_in_place_keeps_owner_and_group(tmp_path: Path) -> None:
     assert target.read_bytes() == b"new"
 
 
-def test_replace_in_place_refuses_hard_links_and_read_only_files(tmp_path: Path) -> None:
+def test_replace_in_place_refuses_hard_links(tmp_path: Path) -> None:
     linked = tmp_path / "a.txt"
     linked.write_bytes(b"old")
     os.link(linked, tmp_path / "b.txt")
     with pytest.raises(FileFailure, match="2 hard links"):
         replace_in_place(str(linked), b"new", b"old")
     assert (tmp_path / "b.txt").read_bytes() == linked.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_replace_in_place_on_a_read_only_file_asks_the_operating_system(tmp_path: Path) -> None:
+    """Refused where this user may not write it; the superuser's rewrite keeps the mode
+    and comes with a note."""
     read_only = tmp_path / "c.txt"
     read_only.write_bytes(b"old")
     read_only.chmod(0o444)
-    with pytest.raises(FileFailure, match=r"read-only \(mode 0444\)"):
-        replace_in_place(str(read_only), b"new", b"old")
-    assert read_only.read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
+    if os.geteuid() == 0:
+        note = replace_in_place(str(read_only), b"new", b"old")
+        assert note == "read-only, mode 0444: rewritten with the superuser's rights, mode kept"
+        assert read_only.read_bytes() == b"new"
+    else:
+        with pytest.raises(FileFailure, match=r"read-only \(mode 0444\)"):
+            replace_in_place(str(read_only), b"new", b"old")
+        assert read_only.read_bytes() == b"old"
+    assert stat.S_IMODE(read_only.stat().st_mode) == 0o444
+    assert [p.name for p in tmp_path.iterdir()] == ["c.txt"]
+    writable = tmp_path / "c.txt"
+    writable.chmod(0o644)
+    assert replace_in_place(str(writable), b"newer", writable.read_bytes()) is None
 
 
 def _in_the_window(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> None:

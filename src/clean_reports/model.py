@@ -118,6 +118,7 @@ class FileResult(NamedTuple):
     written: tuple[Digest, ...] = ()
     key: str | None = None
     cached: bool = False
+    note: str | None = None  # something the user should hear about a file that did not fail
 
     def hits(self) -> dict[str, int]:
         return dict(Counter(match.rule_id for match in self.matches))

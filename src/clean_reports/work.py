@@ -101,6 +101,7 @@ class Work:
                 chars = would_remove(data, rules, options, label)
                 processed = processed._replace(chars_removed=chars)
             written: tuple[Digest, ...] = ()
+            note = None
             if task.target is not None:
                 written = self._write_out(task.target, processed)
             elif mode is Mode.IN_PLACE and processed.output is not None:
@@ -109,10 +110,11 @@ class Work:
                 # A link named on the command line: write its target, keep the link.
                 destination = os.path.realpath(task.path)
                 self._sweep(destination)  # a link's target may be in another folder
-                replace_in_place(destination, processed.output, data)
+                note = replace_in_place(destination, processed.output, data)
         except FileFailure as failure:
             return failed(task, str(failure), before[1])
-        return result_of(task.name, processed, mode, task.target, before[1], written)
+        result = result_of(task.name, processed, mode, task.target, before[1], written)
+        return result if note is None else result._replace(note=note)
 
     def prepare(self, task: Task) -> None:
         """In the modes that write, before the first file of each folder: clear a killed

@@ -107,7 +107,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
         raise
 
 
-def replace_in_place(path: str, data: bytes, original: bytes) -> None:
+def replace_in_place(path: str, data: bytes, original: bytes) -> str | None:
     """Replace the report at ``path``, read as ``original``, with ``data``; or refuse.
 
     Nothing another process did to the file is lost: the new file is written beside
@@ -117,15 +117,19 @@ def replace_in_place(path: str, data: bytes, original: bytes) -> None:
     while it was being cleaned: the swap is undone and the file fails. A report
     deleted meanwhile stays deleted. Where the swap is not available, the report is
     looked at just before an ordinary rename, which leaves a window of a few system
-    calls. The owner, group and permissions are kept; a read-only file, a file with
-    several hard links (replacing it would split them) and one whose owner cannot be
-    kept are refused with the reason.
+    calls. The owner, group and permissions are kept; a file this user may not write,
+    a file with several hard links (replacing it would split them) and one whose owner
+    cannot be kept are refused with the reason.
+
+    Returns a note for the user, or ``None``: a file with no write permission that the
+    superuser may write anyway is rewritten, as black, ruff and ``sed -i`` do, but
+    never silently.
     """
     try:
         info = os.stat(path)
     except OSError as exc:
         raise FileFailure("write", _deleted_or(exc)) from exc
-    _check_replaceable(path, info)
+    note = _check_replaceable(path, info)
     temp = temp_name(path)
     mode = stat.S_IMODE(info.st_mode)
     swapped = verified = False
@@ -163,10 +167,17 @@ def replace_in_place(path: str, data: bytes, original: bytes) -> None:
         raise
     with contextlib.suppress(FileNotFoundError):
         os.unlink(temp)  # the displaced original, verified
+    return note
 
 
-def _check_replaceable(path: str, info: os.stat_result) -> None:
-    """Refuse what a careful fixer would not rewrite, saying why."""
+def _check_replaceable(path: str, info: os.stat_result) -> str | None:
+    """Refuse what a careful fixer would not rewrite, saying why; or a note on what is
+    rewritten although it looks protected.
+
+    Whether a file may be written is the operating system's decision (``access``), as
+    for every fixer that opens the file to write it: the rename this uses instead would
+    otherwise replace a file its user could not have written.
+    """
     if not stat.S_ISREG(info.st_mode):
         raise FileFailure("write", "not a regular file; not rewritten")
     if info.st_nlink > 1:
@@ -175,10 +186,12 @@ def _check_replaceable(path: str, info: os.stat_result) -> None:
             f"the file has {info.st_nlink} hard links; not rewritten "
             "(replacing it would split them, writing through would change every name)",
         )
-    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
-        raise FileFailure(
-            "write", f"the file is read-only (mode {stat.S_IMODE(info.st_mode):04o}); not rewritten"
-        )
+    mode = stat.S_IMODE(info.st_mode)
+    if not os.access(path, os.W_OK):
+        raise FileFailure("write", f"the file is read-only (mode {mode:04o}); not rewritten")
+    if not info.st_mode & 0o222:
+        return f"read-only, mode {mode:04o}: rewritten with the superuser's rights, mode kept"
+    return None
 
 
 def _verify_displaced(

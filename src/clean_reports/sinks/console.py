@@ -81,7 +81,8 @@ class Messages:
             self.console.say(f"error: {result.path}: {result.reason}", style="error")
         elif self.cleaned and result.status is Status.CLEANED:
             found = plural(len(result.matches), "watermark")
-            self.console.say(f"cleaned {result.path} ({found})")
+            note = "" if result.note is None else f"; {result.note}"
+            self.console.say(f"cleaned {result.path} ({found}{note})")
         elif self.verbose:
             self.console.say(describe(result), style="dim")
 
@@ -132,7 +133,9 @@ def describe(result: FileResult) -> str:
     encoding = f"{result.encoding}{' with BOM' if result.bom else ''}, {result.newline}"
     if result.status is Status.CLEANED:
         removed = f", {result.chars_removed} characters" if result.chars_removed else ""
-        return f"{result.path}: {encoding}: {plural(len(result.matches), 'finding')}{removed}"
+        note = "" if result.note is None else f"; {result.note}"
+        found = plural(len(result.matches), "finding")
+        return f"{result.path}: {encoding}: {found}{removed}{note}"
     return f"{result.path}: {encoding}: unchanged"
 
 
