@@ -30,6 +30,7 @@ def test_a_result_pickles_to_an_equal_one(protocol: int, status: Status) -> None
         written=(Digest(10, "ab" * 32), Digest(20, "cd" * 32)),
         key="0123abcd",
         cached=True,
+        note="read-only, mode 0444: rewritten",
     )
     # every field set, none to its default: a field the pickling forgot would show
     assert all(
