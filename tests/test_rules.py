@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from clean_reports.core import clean
 from clean_reports.errors import RuleError
 from clean_reports.rulecheck import example_failures, verify_examples
 from clean_reports.rules import (
@@ -119,6 +120,12 @@ BAD_FILES = [
     (GOOD_RULE + "    flags: i\n", "unknown key 'flags'"),
     (GOOD_RULE.replace('examples: {match: ["广告"], keep: ["正文"]}', ""), "'examples'"),
     (GOOD_RULE.replace('match: ["广告"], ', ""), "at least one text"),
+    (GOOD_RULE + "    literals: []\n", "'literals' must list 1 to 1000 strings"),
+    (GOOD_RULE + "    literals: 广告\n", "'literals' must be a list of strings"),
+    (GOOD_RULE + "    literals: [广告, 7]\n", "'literals' must be a list of strings"),
+    (GOOD_RULE + "    literals: ['\u200b ']\n", "each literal must be 1 to 200 characters"),
+    (GOOD_RULE + f"    literals: [{'广' * 201}]\n", "each literal must be 1 to 200 characters"),
+    (GOOD_RULE + f"    literals: [{', '.join(['广'] * 1001)}]\n", "must list 1 to 1000"),
 ]
 
 
@@ -149,17 +156,25 @@ def test_folder_without_rule_files_is_an_error(tmp_path: Path) -> None:
         load_rules([tmp_path])
 
 
+BROKEN_PROMISE = "matches '推广', which holds none of its 'literals'"
+
+
 @pytest.mark.parametrize(
     ("examples", "message"),
     [
         ({"match": ["不匹配"]}, "does not match its example"),
         ({"match": ["广告"], "keep": ["这是广告"]}, "in the text it must keep"),
         ({"match": ["广告"], "clean": [{"text": "广告\n正文\n", "expect": "正文"}]}, "expects"),
+        # its literals promise every match holds 广告; 推广 breaks the promise
+        ({"match": ["广告", "推广"]}, BROKEN_PROMISE),
+        ({"match": ["广告"], "keep": ["推广"]}, BROKEN_PROMISE),
     ],
 )
 def test_examples_are_enforced(examples: dict[str, object], message: str) -> None:
     document = yaml.safe_load(GOOD_RULE)
     document["rules"][0]["examples"] = examples
+    if "推广" in str(examples):
+        document["rules"][0].update(pattern="广告|推广", literals=["广告"])
     rules = parse_rule_document(document, "x.yaml")
     with pytest.raises(RuleError, match=message):
         verify_examples(rules)
@@ -171,3 +186,43 @@ def test_readme_rule_example_loads_and_keeps_its_examples(tmp_path: Path) -> Non
     rules = load_rule_file(write(tmp_path, block))
     assert [rule.id for rule in rules] == ["acme-footer"]
     verify_examples(rules)
+
+
+def test_literals_are_seen_as_the_view_shows_text(tmp_path: Path) -> None:
+    """A literal is normalised like the text (full width, traditional, case), so it passes
+    every disguise its pattern does; a rule with ``normalize: false`` takes it as written."""
+    rule_text = GOOD_RULE.replace("pattern: 广告", "pattern: 'QQ广告'").replace(
+        'match: ["广告"]', 'match: ["ＱＱ廣告", "qq广告"]'
+    )
+    (rule,) = load_rule_file(write(tmp_path, rule_text + "    literals: ['ＱＱ廣\u200b告']\n"))
+    verify_examples([rule])
+    assert rule.literals is not None and rule.literals.search("前 qq广告 后")
+    plain = rule_text.replace('["ＱＱ廣告", "qq广告"]', '["QQ广告"]')
+    plain += "    normalize: false\n    literals: [QQ广告]\n"
+    (exact,) = load_rule_file(write(tmp_path, plain, "plain.yaml"))
+    assert exact.literals is not None and exact.literals.search("qq广告") is None
+
+
+def _texts_the_rules_meet() -> list[str]:
+    """Every stamp family, look-alike and disguise the tests know, as the core sees them."""
+    from disguise import BANNER, DISGUISES, FOOTER
+
+    from families.generate import build
+
+    texts = [document.text for document in build().documents]
+    watermarks = ["\n".join(BANNER), FOOTER, *BANNER]
+    texts += [disguise(mark) for disguise in DISGUISES.values() for mark in watermarks]
+    # a watermark a converter wrapped over two lines, at every place it can break
+    texts += [FOOTER[:cut] + "\n" + FOOTER[cut:] for cut in range(1, len(FOOTER))]
+    return texts
+
+
+def test_literals_never_change_what_the_shipped_rules_find() -> None:
+    """The prefilter only skips searches that would find nothing: the same findings, the
+    same cuts, with the literals and without, over every text the tests generate."""
+    bare = [rule._replace(literals=None) for rule in SHIPPED]
+    assert any(rule.literals is not None for rule in SHIPPED)
+    texts = _texts_the_rules_meet()
+    assert len(texts) > 500
+    for text in texts:
+        assert clean(text, SHIPPED) == clean(text, bare), text

@@ -18,6 +18,13 @@ from .rules import Rule
 def example_failures(rule: Rule) -> list[str]:
     """Every way ``rule`` breaks one of its own examples, as readable sentences."""
     failures: list[str] = []
+    if rule.literals is not None:
+        # The promise its literals make, held to every text the rule's author wrote.
+        unfiltered = rule._replace(literals=None)
+        examples = rule.examples
+        for text in (*examples.match, *examples.keep, *(e.text for e in examples.clean)):
+            if find(text, [rule]) != find(text, [unfiltered]):
+                failures.append(f"matches {text!r}, which holds none of its 'literals'")
     for text in rule.examples.match:
         if not find(text, [rule]):
             failures.append(f"does not match its example {text!r}")

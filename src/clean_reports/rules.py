@@ -20,12 +20,14 @@ import regex
 from .cachedir import recall_document, remember_document
 from .errors import FileFailure, RuleError
 from .regular import read_regular
-from .view import normalize_pattern
+from .view import normalize_pattern, normalized_view, plain_view
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 PACKS = "packs"
 _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-_RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "examples"}
+_RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "literals", "examples"}
+MAX_LITERALS = 1000
+MAX_LITERAL_LENGTH = 200
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
 _FILE_KEYS = {"description", "rules"}
 # What one YAML file may be: a few hundred rules are tens of kilobytes and a few
@@ -67,6 +69,9 @@ class Rule(NamedTuple):
     source: str
     examples: Examples = Examples()
     normalize: bool = True
+    # One of these must be in a text (in the view the pattern sees) for the pattern to
+    # match there: a text with none of them is not searched. None: always searched.
+    literals: regex.Pattern[str] | None = None
 
 
 def compile_pattern(text: str, *, normalize: bool = True) -> regex.Pattern[str]:
@@ -399,7 +404,39 @@ def _parse_rule(entry: Any, source: str, index: int) -> Rule:
         message = f"'remove' must be 'span' or 'line', not {remove_value!r}"
         raise RuleError(source, message, rule_id) from None
     examples = _parse_examples(entry.get("examples"), source, rule_id)
-    return Rule(rule_id, description.strip(), pattern, remove, source, examples, normalize)
+    literals = _parse_literals(entry.get("literals"), source, rule_id, normalize=normalize)
+    return Rule(
+        rule_id, description.strip(), pattern, remove, source, examples, normalize, literals
+    )
+
+
+def _parse_literals(
+    raw: Any, source: str, rule_id: str, *, normalize: bool
+) -> regex.Pattern[str] | None:
+    """The rule's ``literals`` as one search: the literals as the view shows them
+    (normalised as a text is, for a normalised rule) and, like its pattern, ignoring case.
+
+    They are the author's promise that every match holds one; the examples hold them to
+    it (:mod:`clean_reports.rulecheck`), and a wrong promise only makes the rule miss.
+    """
+    if raw is None:
+        return None
+    items = _string_list(raw, source, rule_id, "literals")
+    if not items or len(items) > MAX_LITERALS:
+        raise RuleError(source, f"'literals' must list 1 to {MAX_LITERALS} strings", rule_id)
+    shown = [(normalized_view(item) if normalize else plain_view(item)).text for item in items]
+    for item, text in zip(items, shown, strict=True):
+        if not text or len(text) > MAX_LITERAL_LENGTH:
+            raise RuleError(
+                source,
+                f"each literal must be 1 to {MAX_LITERAL_LENGTH} characters "
+                f"that are not spaces ({item!r})",
+                rule_id,
+            )
+    # Longest first: the alternation then finds what it can with the fewest steps back.
+    longest_first = sorted(set(shown), key=len, reverse=True)
+    alternatives = "|".join(regex.escape(text) for text in longest_first)
+    return regex.compile(alternatives, regex.IGNORECASE if normalize else 0)
 
 
 def _parse_examples(raw: Any, source: str, rule_id: str) -> Examples:
