@@ -294,9 +294,7 @@ def _read_payload(
         return None
     matches = []
     for fields in raw:
-        if not isinstance(fields, list) or len(fields) != len(_MATCH_TYPES):
-            return None
-        if not all(type(field) in types for field, types in zip(fields, _MATCH_TYPES, strict=True)):
+        if not isinstance(fields, list) or tuple(map(type, fields)) not in _MATCH_TYPES:
             return None
         rule_id, start, end, text, line, column, end_line, end_column, normalized, row = fields
         if (
@@ -314,10 +312,12 @@ def _read_payload(
     return encoding, bom, newline, tuple(matches)
 
 
-# The types of a match's fields in an entry (exactly: a bool is no position).
-_MATCH_TYPES: tuple[tuple[type, ...], ...] = (
-    (str,), (int,), (int,), (str,), (int,), (int,), (int,), (int,), (str,), (int, type(None)),
-)  # fmt: skip
+# The types of a match's fields in an entry, exactly (a bool is no position): the last,
+# its row in a dataset, may be None. Compared as one tuple, a fifth of a cache hit's time
+# went to checking them one by one.
+_MATCH_TYPES: frozenset[tuple[type, ...]] = frozenset(
+    (str, int, int, str, int, int, int, int, str, row) for row in (int, type(None))
+)
 
 
 def _payload(result: FileResult) -> list[Any]:
