@@ -27,19 +27,18 @@ the Python view at run time.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import json
 import os
-import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Generic, Protocol, TypeVar
+
+from ._hash import blake2b
 
 # The view's type: clean_reports.view.View, which loads this module (and so is not
 # imported by it).
@@ -101,7 +100,7 @@ def fingerprint(view_file: str | os.PathLike[str]) -> str:
     """A digest of everything the tables are derived from, as installed now."""
     import regex
 
-    digest = hashlib.sha256()
+    digest = blake2b(digest_size=32)
     for part in (unicodedata.unidata_version, regex.__version__):
         digest.update(part.encode() + b"\0")
     opencc = _opencc_files()
@@ -209,6 +208,9 @@ def self_check(native: Any, view: Any, samples: int = 3000) -> str | None:
 
 def _dump(dictionary: Path) -> dict[str, str]:
     """An OpenCC dictionary's entries (key to first value), by OpenCC's own tool."""
+    import subprocess  # here: only a build derives the tables
+    import tempfile
+
     tool = dictionary.parents[2] / "bin" / "opencc_dict"
     with tempfile.TemporaryDirectory() as folder:
         text = Path(folder) / "dictionary.txt"

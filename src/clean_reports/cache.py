@@ -38,10 +38,10 @@ import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._hash import blake2b
 from .cachedir import CACHE_DIR, checksum, intact, prepare
 from .model import FileResult, Match, Mode, Status, Task, Totals
 from .rules import Rule

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
+from ._hash import blake2b
 from .errors import FileFailure
 from .version import __version__
 from .write import atomic_write
