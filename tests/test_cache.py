@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -249,6 +250,49 @@ def test_parsed_rule_files_are_remembered_by_their_bytes(
     edited = load_rules([rule_file], cache_dir=cache, default_rules=False)
     assert edited[0].pattern.pattern == "另一水印"
     assert len(list((cache / RULE_DOCUMENTS).iterdir())) == 4
+
+
+def test_remembered_rule_files_keep_their_normalised_patterns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second run compiles the remembered patterns as normalised before, so a one-file
+    check of a report that needs no OpenCC never loads it."""
+    cache = tmp_path / "cache"
+    first = [(r.id, r.pattern.pattern) for r in load_rules([], cache_dir=cache)]
+
+    def no_normalising(pattern: str) -> NoReturn:
+        raise AssertionError(f"normalised again: {pattern[:40]!r}")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(rules, "normalize_pattern", no_normalising)
+        again = [(r.id, r.pattern.pattern) for r in load_rules([], cache_dir=cache)]
+    assert again == first
+    code = (
+        "import sys; from pathlib import Path; from clean_reports.rules import load_rules; "
+        f"load_rules([], cache_dir=Path({str(cache)!r})); print('opencc' in sys.modules)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "False", loaded.stderr
+
+
+def test_patterns_normalised_by_another_view_are_normalised_again(tmp_path: Path) -> None:
+    """After an upgrade of OpenCC, regex or Python's Unicode data (the view's fingerprint
+    changes) the remembered forms are not used: normalised again, and remembered anew."""
+    from clean_reports.cachedir import checksum
+
+    cache = tmp_path / "cache"
+    rule_file = tmp_path / "demo.yaml"
+    rule_file.write_text(RULE_FILE, encoding="utf-8")
+    (expected,) = [r.pattern.pattern for r in load_rules([rule_file], cache_dir=cache)][-1:]
+    (entry,) = [p for p in (cache / RULE_DOCUMENTS).iterdir() if "演示水印" in p.read_text("utf-8")]
+    value = json.loads(entry.read_text("utf-8").partition("\n")[2])
+    value.update(view="another view", normalized=dict.fromkeys(value["normalized"], "别的"))
+    text = json.dumps(value, ensure_ascii=False)
+    entry.write_text(f"{checksum(entry.name, text)}\n{text}", encoding="utf-8")
+    (rule,) = load_rules([rule_file], cache_dir=cache, default_rules=False)
+    assert rule.pattern.pattern == expected
+    remembered = json.loads(entry.read_text("utf-8").partition("\n")[2])
+    assert remembered["view"] != "another view" and "别的" not in remembered["normalized"].values()
 
 
 def test_rule_files_json_cannot_hold_are_parsed_every_time(tmp_path: Path) -> None:
@@ -547,8 +591,9 @@ def test_a_remembered_document_that_makes_no_rules_is_parsed_again(tmp_path: Pat
     assert rule.id == "demo"
 
 
-def test_parsed_rule_files_of_the_earlier_layout_are_deleted(tmp_path: Path) -> None:
-    old = tmp_path / "cache" / "rules-v1"
+@pytest.mark.parametrize("layout", ["rules-v1", "rules-v2"])
+def test_parsed_rule_files_of_the_earlier_layout_are_deleted(tmp_path: Path, layout: str) -> None:
+    old = tmp_path / "cache" / layout
     old.mkdir(parents=True)
     (old / "0123.json").write_text('{"rules": []}', encoding="utf-8")
     load_rules([], cache_dir=tmp_path / "cache")

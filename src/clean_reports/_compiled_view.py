@@ -27,6 +27,7 @@ the Python view at run time.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import json
@@ -96,8 +97,10 @@ def _opencc_files() -> tuple[Path, list[Path]] | None:
     return config, found
 
 
+@functools.cache
 def fingerprint(view_file: str | os.PathLike[str]) -> str:
-    """A digest of everything the tables are derived from, as installed now."""
+    """A digest of everything the tables are derived from, as installed now (once per
+    process: loading the view and the rules both ask)."""
     import regex
 
     digest = blake2b(digest_size=32)

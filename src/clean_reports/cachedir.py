@@ -20,8 +20,9 @@ from .version import __version__
 from .write import atomic_write
 
 CACHE_DIR = ".clean-reports-cache"
-RULE_DOCUMENTS = "rules-v2"  # parsed rule files: a checksum, then the JSON, in each
-OLD_RULE_DOCUMENTS = ("rules-v1",)  # deleted when a rule file is remembered
+# Parsed rule files: a checksum, then the JSON of the document and its normalised patterns.
+RULE_DOCUMENTS = "rules-v3"
+OLD_RULE_DOCUMENTS = ("rules-v1", "rules-v2")  # deleted when a rule file is remembered
 KEEP_DOCUMENTS = 100
 # What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
 _GITIGNORE = "# Automatically created by clean-reports.\n*\n"
@@ -50,8 +51,10 @@ def intact(key: str, payload: object, check: object) -> bool:
     return isinstance(payload, str) and isinstance(check, str) and check == checksum(key, payload)
 
 
-def recall_document(folder: Path, data: bytes) -> Any:
-    """The parsed rule file whose bytes are ``data``, if remembered (else ``None``)."""
+def recall_document(folder: Path, data: bytes, view: str) -> tuple[Any, dict[str, str]] | None:
+    """The parsed rule file whose bytes are ``data``, if remembered (else ``None``), and
+    its patterns as normalised by the view whose fingerprint is ``view`` (empty when they
+    were normalised by another: Unicode data, ``regex``, OpenCC or the view changed)."""
     name = _document_name(data)
     try:
         check, _, text = (
@@ -59,19 +62,32 @@ def recall_document(folder: Path, data: bytes) -> Any:
         )
         if not intact(name, text, check):
             return None
-        return json.loads(text)
+        value = json.loads(text)
     except (OSError, ValueError, RecursionError):
         return None
+    if not isinstance(value, dict) or value.keys() != {"document", "view", "normalized"}:
+        return None
+    normalized = value["normalized"]
+    if value["view"] != view or not (
+        isinstance(normalized, dict)
+        and all(isinstance(item, str) for pair in normalized.items() for item in pair)
+    ):
+        normalized = {}
+    return value["document"], normalized
 
 
-def remember_document(folder: Path, data: bytes, document: Any) -> None:
-    """Remember a parsed rule file; one that JSON cannot hold exactly (YAML dates…) is
-    not, and neither is one when the folder cannot be written: that costs only time.
-    The oldest entries go beyond :data:`KEEP_DOCUMENTS` (rule files edited often)."""
+def remember_document(
+    folder: Path, data: bytes, document: Any, view: str, normalized: dict[str, str]
+) -> None:
+    """Remember a parsed rule file, with its patterns as the view ``view`` normalises
+    them; one that JSON cannot hold exactly (YAML dates…) is not, and neither is one when
+    the folder cannot be written: that costs only time. The oldest entries go beyond
+    :data:`KEEP_DOCUMENTS` (rule files edited often)."""
     try:
-        text = json.dumps(document, ensure_ascii=False)
-        if json.loads(text) != document:
+        if json.loads(json.dumps(document, ensure_ascii=False)) != document:
             return
+        value = {"document": document, "view": view, "normalized": normalized}
+        text = json.dumps(value, ensure_ascii=False)
         prepare(folder)
         name = _document_name(data)
         stored = f"{checksum(name, text)}\n{text}"

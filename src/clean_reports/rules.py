@@ -20,7 +20,7 @@ import regex
 from .cachedir import recall_document, remember_document
 from .errors import FileFailure, RuleError
 from .regular import read_regular
-from .view import normalize_pattern, normalized_view, plain_view
+from .view import normalize_pattern, normalized_view, plain_view, view_fingerprint
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 PACKS = "packs"
@@ -74,12 +74,23 @@ class Rule(NamedTuple):
     literals: regex.Pattern[str] | None = None
 
 
-def compile_pattern(text: str, *, normalize: bool = True) -> regex.Pattern[str]:
+def compile_pattern(
+    text: str, *, normalize: bool = True, normalized: dict[str, str] | None = None
+) -> regex.Pattern[str]:
     """Compile a rule pattern: MULTILINE, and for a normalised rule (the default) the
-    pattern normalised like the view and IGNORECASE (see :mod:`clean_reports.view`)."""
-    if normalize:
-        return regex.compile(normalize_pattern(text), regex.MULTILINE | regex.IGNORECASE)
-    return regex.compile(text, regex.MULTILINE)
+    pattern normalised like the view and IGNORECASE (see :mod:`clean_reports.view`).
+
+    ``normalized`` maps pattern texts to their normalised forms, as remembered with the
+    rule file: one found there is not normalised again (which loads OpenCC, 6 to 10 ms of
+    a one-file check), one not found is normalised and added.
+    """
+    if not normalize:
+        return regex.compile(text, regex.MULTILINE)
+    remembered = None if normalized is None else normalized.get(text)
+    source = normalize_pattern(text) if remembered is None else remembered
+    if normalized is not None:
+        normalized[text] = source
+    return regex.compile(source, regex.MULTILINE | regex.IGNORECASE)
 
 
 @functools.cache
@@ -168,8 +179,9 @@ def load_rule_file(path: Path, cache_dir: Path | None = None) -> list[Rule]:
     """Parse and compile one rule file; any problem is a :class:`RuleError` naming it.
 
     With ``cache_dir``, the parsed document is remembered there under a hash of the
-    file's bytes, and a run whose rule files are all remembered never loads PyYAML:
-    importing it is a sixth of the start-up of a one-file check (a pre-commit hook). A
+    file's bytes, with its normalised patterns, and a run whose rule files are all
+    remembered never loads PyYAML (importing it is a sixth of the start-up of a one-file
+    check, a pre-commit hook) nor, unless a report needs it, OpenCC. A
     remembered document that does not make rules is not trusted: the file is parsed
     again, so that the cache can never change what a rule file says.
     """
@@ -188,15 +200,23 @@ def load_rule_file(path: Path, cache_dir: Path | None = None) -> list[Rule]:
         raise RuleError(source, f"cannot read rule file: {exc}") from exc
     if cache_dir is None:
         return parse_rule_document(_parse_yaml(text, source), source)
-    document = recall_document(cache_dir, data)
-    if document is not None:
+    view = view_fingerprint()
+    recalled = recall_document(cache_dir, data, view)
+    if recalled is not None:
+        document, normalized = recalled
+        known = len(normalized)
         try:
-            return parse_rule_document(document, source)
+            rules = parse_rule_document(document, source, normalized)
         except RuleError:
             pass  # not what this file's own text says: read it again
+        else:
+            if len(normalized) != known:  # normalised by another view: remembered anew
+                remember_document(cache_dir, data, document, view, normalized)
+            return rules
     document = _parse_yaml(text, source)
-    rules = parse_rule_document(document, source)
-    remember_document(cache_dir, data, document)
+    normalized = {}
+    rules = parse_rule_document(document, source, normalized)
+    remember_document(cache_dir, data, document, view, normalized)
     return rules
 
 
@@ -358,8 +378,11 @@ def _new_node(loader: Any, event: Any, anchors: dict[str, Any]) -> Any:
     return node
 
 
-def parse_rule_document(document: Any, source: str) -> list[Rule]:
-    """Turn a parsed YAML document into rules, checking its shape on the way."""
+def parse_rule_document(
+    document: Any, source: str, normalized: dict[str, str] | None = None
+) -> list[Rule]:
+    """Turn a parsed YAML document into rules, checking its shape on the way;
+    ``normalized`` as :func:`compile_pattern` takes it."""
     if not isinstance(document, dict):
         raise RuleError(source, "a rule file must be a mapping with a 'rules' list")
     _reject_unknown(document, _FILE_KEYS, source, None, "top-level key")
@@ -368,10 +391,12 @@ def parse_rule_document(document: Any, source: str) -> list[Rule]:
     # nothing to propose; a missing or misspelt list is a mistake.
     if not isinstance(entries, list):
         raise RuleError(source, "'rules' must be a list of rules")
-    return [_parse_rule(entry, source, index) for index, entry in enumerate(entries, 1)]
+    return [_parse_rule(entry, source, index, normalized) for index, entry in enumerate(entries, 1)]
 
 
-def _parse_rule(entry: Any, source: str, index: int) -> Rule:
+def _parse_rule(
+    entry: Any, source: str, index: int, normalized: dict[str, str] | None = None
+) -> Rule:
     if not isinstance(entry, dict):
         raise RuleError(source, f"rule #{index} must be a mapping")
     rule_id = entry.get("id")
@@ -392,7 +417,9 @@ def _parse_rule(entry: Any, source: str, index: int) -> Rule:
     try:
         # A YAML block scalar (`pattern: |`) ends in a line break nobody means to match;
         # a pattern that needs one at its end writes the escape `\n`.
-        pattern = compile_pattern(raw_pattern.rstrip("\r\n"), normalize=normalize)
+        pattern = compile_pattern(
+            raw_pattern.rstrip("\r\n"), normalize=normalize, normalized=normalized
+        )
     except regex.error as exc:
         raise RuleError(source, f"invalid pattern: {exc}", rule_id) from exc
     if pattern.fullmatch(""):

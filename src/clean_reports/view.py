@@ -249,3 +249,9 @@ def normalize_pattern(pattern: str) -> str:
 _COMPILED = _compiled_view.load(__file__, View, to_simplified)
 _compiled_build = _COMPILED.build
 VIEW_KIND = _COMPILED.kind
+
+
+def view_fingerprint() -> str:
+    """A digest of everything the view is made from, as installed now: what a normalised
+    pattern remembered between runs must have been made under to be used."""
+    return _compiled_view.fingerprint(__file__)
