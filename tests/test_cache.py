@@ -595,7 +595,7 @@ def test_a_remembered_document_that_makes_no_rules_is_parsed_again(tmp_path: Pat
 def test_parsed_rule_files_of_the_earlier_layout_are_deleted(tmp_path: Path, layout: str) -> None:
     old = tmp_path / "cache" / layout
     old.mkdir(parents=True)
-    (old / "0123.json").write_text('{"rules": []}', encoding="utf-8")
+    (old / f"{'0123' * 10}.json").write_text('{"rules": []}', encoding="utf-8")
     load_rules([], cache_dir=tmp_path / "cache")
     assert not old.exists()
     assert len(list((tmp_path / "cache" / RULE_DOCUMENTS).iterdir())) == 2
@@ -621,3 +621,57 @@ def test_a_fifo_in_the_databases_place_is_replaced_not_waited_on(tmp_path: Path,
     assert (cache / DATABASE).is_file()
     if mode == "--in-place":
         assert all((corpus / n).read_bytes() == (EXPECTED / n).read_bytes() for n in SEED_NAMES)
+
+
+def test_the_rule_cache_reads_only_regular_files_of_bounded_size(tmp_path: Path) -> None:
+    """A FIFO, a device or a huge file in an entry's place is a miss: no hang, no memory
+    blown, the rules as the file says; the entry is made again as a file."""
+    cache = tmp_path / "cache"
+    rule_file = tmp_path / "demo.yaml"
+    rule_file.write_text(RULE_FILE, encoding="utf-8")
+    expected = [(r.id, r.pattern.pattern) for r in load_rules([rule_file], cache_dir=cache)]
+    (entry,) = [p for p in (cache / RULE_DOCUMENTS).iterdir() if "演示水印" in p.read_text("utf-8")]
+    code = (
+        "from pathlib import Path; from clean_reports.rules import load_rules; "
+        f"print([(r.id, r.pattern.pattern) for r in load_rules([Path({str(rule_file)!r})], "
+        f"cache_dir=Path({str(cache)!r}))])"
+    )
+    for make in (
+        lambda: os.mkfifo(entry),
+        lambda: entry.symlink_to("/dev/zero"),
+        lambda: entry.write_bytes(b"0" * 9_000_000),
+    ):
+        entry.unlink()
+        make()
+        loaded = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
+        assert loaded.stdout.strip() == repr(expected), loaded.stderr
+    assert entry.is_file() and not entry.is_symlink()
+
+
+def test_the_rule_cache_never_deletes_what_it_did_not_write(tmp_path: Path) -> None:
+    """Old entries are pruned by name, in real folders only: a rules folder that is a
+    link (a repository could commit one) is not written to nor pruned through, and files
+    of other names beside the entries stay."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    for index in range(150):
+        (victim / f"{index:040x}.json").write_text("someone else's", encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / RULE_DOCUMENTS).symlink_to(victim)
+    (cache / "rules-v2").symlink_to(victim)
+    assert load_rules([], cache_dir=cache)
+    assert len(list(victim.iterdir())) == 150
+
+    real = tmp_path / "real-cache"
+    load_rules([], cache_dir=real)
+    notes = real / RULE_DOCUMENTS / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    for index in range(120):  # more rule files than the cache keeps
+        rule_file = tmp_path / f"r{index}.yaml"
+        rule_file.write_text(RULE_FILE.replace("演示水印", f"水印{index}"), encoding="utf-8")
+        load_rules([rule_file], cache_dir=real, default_rules=False)
+    assert notes.read_text(encoding="utf-8") == "mine"
+    assert len([p for p in (real / RULE_DOCUMENTS).iterdir() if p.suffix == ".json"]) == 100

@@ -120,12 +120,13 @@ BAD_FILES = [
     (GOOD_RULE + "    flags: i\n", "unknown key 'flags'"),
     (GOOD_RULE.replace('examples: {match: ["广告"], keep: ["正文"]}', ""), "'examples'"),
     (GOOD_RULE.replace('match: ["广告"], ', ""), "at least one text"),
-    (GOOD_RULE + "    literals: []\n", "'literals' must list 1 to 1000 strings"),
+    (GOOD_RULE + "    literals: []\n", "'literals' must list 1 to 100 strings"),
     (GOOD_RULE + "    literals: 广告\n", "'literals' must be a list of strings"),
     (GOOD_RULE + "    literals: [广告, 7]\n", "'literals' must be a list of strings"),
     (GOOD_RULE + "    literals: ['\u200b ']\n", "each literal must be 1 to 200 characters"),
     (GOOD_RULE + f"    literals: [{'广' * 201}]\n", "each literal must be 1 to 200 characters"),
-    (GOOD_RULE + f"    literals: [{', '.join(['广'] * 1001)}]\n", "must list 1 to 1000"),
+    (GOOD_RULE + f"    literals: [{', '.join(['广'] * 101)}]\n", "must list 1 to 100"),
+    (GOOD_RULE + "    normalize: false\n    literals: ['  ']\n", "not all spaces"),
 ]
 
 
@@ -156,7 +157,7 @@ def test_folder_without_rule_files_is_an_error(tmp_path: Path) -> None:
         load_rules([tmp_path])
 
 
-BROKEN_PROMISE = "matches '推广', which holds none of its 'literals'"
+BROKEN_PROMISE = "matches '推广', which holds none of its 'literals' as the normalised view"
 
 
 @pytest.mark.parametrize(

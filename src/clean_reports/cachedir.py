@@ -9,13 +9,16 @@ checked against its checksum first: the folder can be damaged or edited.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import shutil
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
 from ._hash import blake2b
 from .errors import FileFailure
+from .regular import read_regular
 from .version import __version__
 from .write import atomic_write
 
@@ -24,6 +27,8 @@ CACHE_DIR = ".clean-reports-cache"
 RULE_DOCUMENTS = "rules-v3"
 OLD_RULE_DOCUMENTS = ("rules-v1", "rules-v2")  # deleted when a rule file is remembered
 KEEP_DOCUMENTS = 100
+MAX_ENTRY_BYTES = 8_000_000  # a rule file is at most 2 MB; its entry, a few times that
+_ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.json")  # as _document_name names an entry
 # What a cache folder holds so that git and backup tools leave it alone (as ruff's does).
 _GITIGNORE = "# Automatically created by clean-reports.\n*\n"
 _CACHEDIR_TAG = (
@@ -54,16 +59,21 @@ def intact(key: str, payload: object, check: object) -> bool:
 def recall_document(folder: Path, data: bytes, view: str) -> tuple[Any, dict[str, str]] | None:
     """The parsed rule file whose bytes are ``data``, if remembered (else ``None``), and
     its patterns as normalised by the view whose fingerprint is ``view`` (empty when they
-    were normalised by another: Unicode data, ``regex``, OpenCC or the view changed)."""
+    were normalised by another: Unicode data, ``regex``, OpenCC or the view changed).
+
+    An entry is read as a report is: only a regular file, and only up to
+    :data:`MAX_ENTRY_BYTES` (a FIFO or ``/dev/zero`` in its place is a miss, not a hang).
+    """
     name = _document_name(data)
     try:
-        check, _, text = (
-            (folder / RULE_DOCUMENTS / name).read_text(encoding="utf-8").partition("\n")
-        )
+        stored = read_regular(folder / RULE_DOCUMENTS / name, MAX_ENTRY_BYTES)
+        if len(stored) > MAX_ENTRY_BYTES:
+            return None
+        check, _, text = stored.decode("utf-8").partition("\n")
         if not intact(name, text, check):
             return None
         value = json.loads(text)
-    except (OSError, ValueError, RecursionError):
+    except (FileFailure, ValueError, RecursionError):
         return None
     if not isinstance(value, dict) or value.keys() != {"document", "view", "normalized"}:
         return None
@@ -88,17 +98,48 @@ def remember_document(
             return
         value = {"document": document, "view": view, "normalized": normalized}
         text = json.dumps(value, ensure_ascii=False)
-        prepare(folder)
         name = _document_name(data)
-        stored = f"{checksum(name, text)}\n{text}"
-        atomic_write(folder / RULE_DOCUMENTS / name, stored.encode(), durable=False)
+        stored = f"{checksum(name, text)}\n{text}".encode()
+        if len(stored) > MAX_ENTRY_BYTES:
+            return
+        prepare(folder)
+        entries = folder / RULE_DOCUMENTS
+        entries.mkdir(exist_ok=True)
+        if not _real_folder(entries):  # a link to somewhere else: nothing written there
+            return
+        atomic_write(entries / name, stored, durable=False)
         for old in OLD_RULE_DOCUMENTS:
-            shutil.rmtree(folder / old, ignore_errors=True)
-        entries = sorted((folder / RULE_DOCUMENTS).iterdir(), key=lambda p: p.stat().st_mtime_ns)
-        for stale in entries[:-KEEP_DOCUMENTS]:
-            stale.unlink()
+            _remove_entries(folder / old, keep=0)
+        _remove_entries(entries, keep=KEEP_DOCUMENTS)
     except (TypeError, ValueError, OSError, FileFailure):
         return
+
+
+def _real_folder(path: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return stat.S_ISDIR(path.lstat().st_mode)
+    return False
+
+
+def _remove_entries(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest entries of ``folder`` (and the folder, once
+    empty, when none are kept): only files named as this module names them, never what
+    else is there, nor anything through a link."""
+    if not _real_folder(folder):
+        return
+    found: list[tuple[int, Path]] = []
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and _ENTRY_NAME.fullmatch(path.name):
+                found.append((info.st_mtime_ns, path))
+    found.sort()
+    for _, stale in found[: max(len(found) - keep, 0)]:
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+    if keep == 0:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _document_name(data: bytes) -> str:

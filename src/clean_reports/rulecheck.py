@@ -24,7 +24,10 @@ def example_failures(rule: Rule) -> list[str]:
         examples = rule.examples
         for text in (*examples.match, *examples.keep, *(e.text for e in examples.clean)):
             if find(text, [rule]) != find(text, [unfiltered]):
-                failures.append(f"matches {text!r}, which holds none of its 'literals'")
+                failures.append(
+                    f"matches {text!r}, which holds none of its 'literals' as the normalised "
+                    f"view shows them ({rule.literals.pattern})"
+                )
     for text in rule.examples.match:
         if not find(text, [rule]):
             failures.append(f"does not match its example {text!r}")

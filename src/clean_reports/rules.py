@@ -26,7 +26,7 @@ RULE_FILE_SUFFIXES = (".yaml", ".yml")
 PACKS = "packs"
 _ID_PATTERN = regex.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RULE_KEYS = {"id", "description", "pattern", "remove", "normalize", "literals", "examples"}
-MAX_LITERALS = 1000
+MAX_LITERALS = 100  # the search for them runs on every document: a few, short
 MAX_LITERAL_LENGTH = 200
 _EXAMPLE_KEYS = {"match", "keep", "clean"}
 _FILE_KEYS = {"description", "rules"}
@@ -453,11 +453,11 @@ def _parse_literals(
         raise RuleError(source, f"'literals' must list 1 to {MAX_LITERALS} strings", rule_id)
     shown = [(normalized_view(item) if normalize else plain_view(item)).text for item in items]
     for item, text in zip(items, shown, strict=True):
-        if not text or len(text) > MAX_LITERAL_LENGTH:
+        if not text.strip() or len(text) > MAX_LITERAL_LENGTH:
             raise RuleError(
                 source,
-                f"each literal must be 1 to {MAX_LITERAL_LENGTH} characters "
-                f"that are not spaces ({item!r})",
+                f"each literal must be 1 to {MAX_LITERAL_LENGTH} characters, "
+                f"not all spaces ({item!r})",
                 rule_id,
             )
     # Longest first: the alternation then finds what it can with the fewest steps back.
