@@ -675,3 +675,19 @@ def test_the_rule_cache_never_deletes_what_it_did_not_write(tmp_path: Path) -> N
         load_rules([rule_file], cache_dir=real, default_rules=False)
     assert notes.read_text(encoding="utf-8") == "mine"
     assert len([p for p in (real / RULE_DOCUMENTS).iterdir() if p.suffix == ".json"]) == 100
+
+
+def test_a_rule_whose_literals_change_is_checked_again(tmp_path: Path) -> None:
+    """Literals decide which documents a rule searches, so they are part of what a cached
+    finding was found under: a wrong promise put right finds what it had missed."""
+    report = tmp_path / "corpus" / "a.txt"
+    report.parent.mkdir()
+    report.write_text("正文。\n欢迎推广\n", encoding="utf-8")
+    rule_file = tmp_path / "rules.yaml"
+    rule = RULE_FILE.replace("pattern: 演示水印", "pattern: '演示水印|推广'")
+    rule_file.write_text(rule + "    literals: [演示水印]\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    command = ("--check", "--cache-dir", cache, "--rules", rule_file, report)
+    assert invoke(*command)[0] == 0  # the promise is wrong: 推广 holds no literal
+    rule_file.write_text(rule, encoding="utf-8")
+    assert invoke(*command)[0] == 1

@@ -109,7 +109,7 @@ class Cache:
         if fingerprint is None:
             described = [
                 (r.id, r.description, r.pattern.pattern, r.pattern.flags, r.remove.value,
-                 r.normalize)
+                 r.normalize, None if r.literals is None else r.literals.pattern)
                 for r in rules
             ]  # fmt: skip
             text = json.dumps([__version__, self.salt, described], ensure_ascii=False)

@@ -94,10 +94,10 @@ def remember_document(
     the folder cannot be written: that costs only time. The oldest entries go beyond
     :data:`KEEP_DOCUMENTS` (rule files edited often)."""
     try:
-        if json.loads(json.dumps(document, ensure_ascii=False)) != document:
-            return
         value = {"document": document, "view": view, "normalized": normalized}
         text = json.dumps(value, ensure_ascii=False)
+        if json.loads(text)["document"] != document:
+            return
         name = _document_name(data)
         stored = f"{checksum(name, text)}\n{text}".encode()
         if len(stored) > MAX_ENTRY_BYTES:

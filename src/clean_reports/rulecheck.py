@@ -18,23 +18,24 @@ from .rules import Rule
 def example_failures(rule: Rule) -> list[str]:
     """Every way ``rule`` breaks one of its own examples, as readable sentences."""
     failures: list[str] = []
+    examples = rule.examples
+    texts = (*examples.match, *examples.keep, *(example.text for example in examples.clean))
+    found = {text: find(text, [rule]) for text in texts}
     if rule.literals is not None:
         # The promise its literals make, held to every text the rule's author wrote.
         unfiltered = rule._replace(literals=None)
-        examples = rule.examples
-        for text in (*examples.match, *examples.keep, *(e.text for e in examples.clean)):
-            if find(text, [rule]) != find(text, [unfiltered]):
+        for text, filtered in found.items():
+            if filtered != find(text, [unfiltered]):
                 failures.append(
                     f"matches {text!r}, which holds none of its 'literals' as the normalised "
                     f"view shows them ({rule.literals.pattern})"
                 )
-    for text in rule.examples.match:
-        if not find(text, [rule]):
+    for text in examples.match:
+        if not found[text]:
             failures.append(f"does not match its example {text!r}")
-    for text in rule.examples.keep:
-        found = find(text, [rule])
-        if found:
-            failures.append(f"matches {found[0].text!r} in the text it must keep {text!r}")
+    for text in examples.keep:
+        if found[text]:
+            failures.append(f"matches {found[text][0].text!r} in the text it must keep {text!r}")
     for example in rule.examples.clean:
         got = clean(example.text, [rule]).text
         if got != example.expect:
