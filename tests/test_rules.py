@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -227,3 +230,23 @@ def test_literals_never_change_what_the_shipped_rules_find() -> None:
     assert len(texts) > 500
     for text in texts:
         assert clean(text, SHIPPED) == clean(text, bare), text
+
+
+def test_the_literals_search_is_the_same_in_every_process() -> None:
+    """It is part of the key cached findings are stored under: a search that followed the
+    process's string hashing would miss the cache on every other run."""
+    code = (
+        "from clean_reports.rules import load_rules; "
+        "print([r.literals.pattern for r in load_rules([]) if r.literals is not None])"
+    )
+    printed = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(printed) == 1

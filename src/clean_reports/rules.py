@@ -461,7 +461,9 @@ def _parse_literals(
                 rule_id,
             )
     # Longest first: the alternation then finds what it can with the fewest steps back.
-    longest_first = sorted(set(shown), key=len, reverse=True)
+    # Ties in text order, so the search (part of a cached finding's key) is the same in
+    # every process, whatever order its set is in.
+    longest_first = sorted(set(shown), key=lambda text: (-len(text), text))
     alternatives = "|".join(regex.escape(text) for text in longest_first)
     return regex.compile(alternatives, regex.IGNORECASE if normalize else 0)
 
