@@ -3,14 +3,16 @@
 A wheel (``pip install .``, or an editable install) gets the extension
 ``_clean_reports_view`` compiled from ``src/clean_reports/_view.c`` and the tables
 :func:`clean_reports._compiled_view.derive` makes from this Python's Unicode data,
-``regex`` and OpenCC. Anything that stops it, a missing or failing C compiler first of
-all, leaves a pure-Python wheel, which gives the same outputs; the build says why.
+``regex`` and OpenCC, and requires at least the ``regex`` and OpenCC it was built
+with. Anything that stops it, a missing or failing C compiler first of all, leaves a
+pure-Python wheel, which gives the same outputs; the build says why.
 ``CLEAN_REPORTS_PURE_PYTHON=1`` builds the pure-Python wheel on purpose.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import importlib.util
 import os
 import shutil
@@ -23,6 +25,8 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 EXTENSION = "_clean_reports_view"
+# What the extension's tables are derived from, besides this Python's Unicode data.
+BUILT_WITH = ("regex", "opencc")
 
 
 class CompiledViewHook(BuildHookInterface):
@@ -50,7 +54,13 @@ class CompiledViewHook(BuildHookInterface):
         build_data.setdefault(key, {})[str(built)] = name
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
-        self.app.display_info(f"clean-reports: compiled view built ({name})")
+        # The extension is used only with the regex and OpenCC its tables came from, and
+        # this build's are the newest the index had: an environment that kept an older
+        # one (pip leaves an installed dependency that satisfies the project's own floor)
+        # would get the Python view, however often it reinstalled.
+        pins = [f"{project}>={importlib.metadata.version(project)}" for project in BUILT_WITH]
+        build_data.setdefault("dependencies", []).extend(pins)
+        self.app.display_info(f"clean-reports: compiled view built ({name}, for {', '.join(pins)})")
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         work = getattr(self, "_work", None)

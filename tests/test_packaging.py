@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from conftest import ROOT, SEEDS
 
@@ -51,3 +54,27 @@ def test_the_version_is_the_one_pyproject_declares() -> None:
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert __version__ == declared["project"]["version"]
+
+
+def test_an_install_over_an_older_regex_gets_the_compiled_view(tmp_path: Path) -> None:
+    """The compiled view is used only with the regex it was built with, and the build takes
+    the newest: an environment that already held an older regex (which the project's own
+    floor allows) kept it, and got the pure-Python view however often it reinstalled."""
+    if os.environ.get("CLEAN_REPORTS_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("CLEAN_REPORTS_PURE_PYTHON is set: no compiled view is built")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+    older = subprocess.run([*pip, "regex==2024.11.6"], capture_output=True, timeout=600)
+    if older.returncode != 0:
+        pytest.skip(f"the index has no regex 2024.11.6: {older.stderr.decode()[-200:]}")
+    subprocess.run([*pip, str(ROOT)], check=True, capture_output=True, timeout=900)
+    version = subprocess.run(
+        [str(venv / "bin" / "clean-reports"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "the compiled view is not built" in version:
+        pytest.skip("no C compiler here: the install has the pure-Python view")
+    assert "normalised view: compiled (C)" in version, version
