@@ -3,8 +3,8 @@
 A wheel (``pip install .``, or an editable install) gets the extension
 ``_clean_reports_view`` compiled from ``src/clean_reports/_view.c`` and the tables
 :func:`clean_reports._compiled_view.derive` makes from this Python's Unicode data,
-``regex`` and OpenCC, and requires at least the ``regex`` and OpenCC it was built
-with. Anything that stops it, a missing or failing C compiler first of all, leaves a
+``regex`` and OpenCC, and requires the very ``regex`` and OpenCC it was built with.
+Anything that stops it, a missing or failing C compiler first of all, leaves a
 pure-Python wheel, which gives the same outputs; the build says why.
 ``CLEAN_REPORTS_PURE_PYTHON=1`` builds the pure-Python wheel on purpose.
 """
@@ -54,11 +54,11 @@ class CompiledViewHook(BuildHookInterface):
         build_data.setdefault(key, {})[str(built)] = name
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
-        # The extension is used only with the regex and OpenCC its tables came from, and
-        # this build's are the newest the index had: an environment that kept an older
-        # one (pip leaves an installed dependency that satisfies the project's own floor)
-        # would get the Python view, however often it reinstalled.
-        pins = [f"{project}>={importlib.metadata.version(project)}" for project in BUILT_WITH]
+        # The extension is used only with the very regex and OpenCC its tables came from:
+        # without these pins an environment that kept an older one (pip leaves a
+        # dependency that meets the project's own floor) got the Python view however
+        # often it reinstalled, and so would a built wheel installed beside a newer one.
+        pins = [f"{project}=={importlib.metadata.version(project)}" for project in BUILT_WITH]
         build_data.setdefault("dependencies", []).extend(pins)
         self.app.display_info(f"clean-reports: compiled view built ({name}, for {', '.join(pins)})")
 

@@ -5,12 +5,13 @@
     python bench/bound.py stat   [--jobs N] DIR DATABASE   (after: cache-build DIR DATABASE)
     python bench/bound.py copies [--jobs N] DIR OUT
 
-Each mode is bench/floor.py (walk, read, decode, on N processes fed in chunks of 256)
-plus only the one step a target cannot do without, and nothing of clean-reports' own
+Each mode walks and feeds N processes in chunks of 256 as bench/floor.py does, and does
+per file only the steps a target cannot do without, nothing of clean-reports' own
 bookkeeping: no positions, no results, no cleaning, no atomic writes, no report.
 
-- ``rules``: the normalised view (the compiled one when built) and the shipped rules,
-  each searched where its literals are, as ``--check`` must; lists the files they match.
+- ``rules``: reading and decoding as the floor does, the normalised view (the compiled
+  one when built) and the shipped rules, each searched where its literals are, as
+  ``--check`` must; lists the files they match.
 - ``cache``: the file's BLAKE2b digest and one SQLite lookup of it, as a cache keyed by
   a file's bytes must (what ``--check`` with a warm cache does instead of the rules),
   then the findings it holds printed, path first; ``cache-build`` stores them first.
@@ -131,9 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("root")
     parser.add_argument("other", nargs="?", default="", help="DATABASE or OUT")
     args = parser.parse_args(argv)
+    if args.mode != "rules" and not args.other:
+        parser.error(f"{args.mode} needs {'OUT' if args.mode == 'copies' else 'DATABASE'}")
     if args.mode == "cache-build":
         build(args.root, args.other)
         return 0
+    if args.mode in ("cache", "stat") and not Path(args.other).is_file():
+        parser.error(f"no database at {args.other}: make it with cache-build first")
+    if args.mode == "copies":
+        out, root = Path(args.other).resolve(), Path(args.root).resolve()
+        if out.exists() or out.is_relative_to(root) or root.is_relative_to(out):
+            parser.error(f"OUT must be a new folder outside DIR, and {args.other} is not")
     work = {"rules": rules, "cache": cache, "stat": stat, "copies": copies}[args.mode]
     database = args.other if args.mode in ("cache", "stat") else ""
     out = args.other if args.mode == "copies" else ""

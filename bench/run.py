@@ -111,6 +111,22 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+def views() -> str:
+    """Which normalised view the tool timed and bench/bound.py used: a figure of the
+    pure-Python view (no compiler, or a view built for another regex) says nothing of
+    the compiled one."""
+    version = subprocess.run(
+        [tool("clean-reports"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    bound = subprocess.run(
+        [sys.executable, "-c", "from clean_reports.view import VIEW_KIND; print(VIEW_KIND)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f"{version}\nbench/bound.py's normalised view: {bound}"
+
+
 def met(ok: bool) -> str:
     return "yes" if ok else "NO"
 
@@ -301,6 +317,7 @@ def main() -> int:
     shutil.rmtree(outputs, ignore_errors=True)
     files = sum(1 for _ in big.rglob("*.txt"))
     print(f"\ncorpus: {files} files, {args.size_mb:g} MB; {args.jobs} jobs; {os.cpu_count()} cores")
+    print(views())
     print_table(rows)
     return 0
 

@@ -81,3 +81,37 @@ def test_the_copies_bound_writes_a_copy_of_each_report_and_a_file_per_finding(
     assert {str(corpus / path.with_suffix("")) for path in diffs} == {
         line.split(":", 1)[0] for line in findings
     }
+
+
+def refused(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BOUND), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
+
+
+def test_a_lookup_bound_without_its_database_stops_at_once(corpus: Path, tmp_path: Path) -> None:
+    """A missing database made every worker fail as it started, and the pool start them
+    again for ever."""
+    for mode in ("cache", "stat"):
+        done = refused(mode, corpus, tmp_path / "missing.sqlite")
+        assert done.returncode == 2
+        assert "cache-build first" in done.stderr
+        assert refused(mode, corpus).returncode == 2
+
+
+def test_the_copies_bound_writes_only_to_a_new_folder_outside_the_corpus(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Without OUT it wrote into the current folder: from inside the corpus, over the
+    reports themselves."""
+    before = {path: path.read_bytes() for path in corpus.rglob("*") if path.is_file()}
+    (tmp_path / "existing").mkdir()
+    for out in (None, corpus, corpus / "out", tmp_path / "existing", corpus.parent):
+        done = refused("copies", corpus, *([] if out is None else [out]), cwd=tmp_path)
+        assert done.returncode == 2, (out, done.stderr)
+    assert {path: path.read_bytes() for path in corpus.rglob("*") if path.is_file()} == before
+    assert not (corpus / "out").exists()

@@ -46,6 +46,30 @@ def test_wheel_ships_the_rules_and_finds_them(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[-1] == "Found 17 watermarks in 4 files (5 files checked)."
 
 
+def test_a_wheel_with_the_compiled_view_pins_what_it_was_built_from(tmp_path: Path) -> None:
+    """Built against one regex and OpenCC, the extension is used with those alone: a wheel
+    that allowed a newer regex, installed where one was, ran on the pure-Python view."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("clean_reports-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        (metadata,) = [name for name in names if name.endswith(".dist-info/METADATA")]
+        requires = [
+            line.removeprefix("Requires-Dist: ")
+            for line in archive.read(metadata).decode().splitlines()
+            if line.startswith("Requires-Dist: ") and "extra ==" not in line
+        ]
+    if not any(name.startswith("_clean_reports_view") for name in names):
+        pytest.skip("no C compiler here: a pure-Python wheel, which needs no pins")
+    for project in ("regex", "opencc"):
+        pinned = [r for r in requires if r.startswith(f"{project}==")]
+        assert len(pinned) == 1, requires
+
+
 def test_the_version_is_the_one_pyproject_declares() -> None:
     """``__version__`` is written out for a fast start-up; it must say what the package is."""
     import tomllib
