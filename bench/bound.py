@@ -39,29 +39,32 @@ from floor import decoded, files
 
 from clean_reports._hash import blake2b
 from clean_reports.core import find
-from clean_reports.rules import load_rules
+from clean_reports.rules import Rule, load_rules
 from clean_reports.sinks.formats import message
 from clean_reports.view import normalized_view
 
-_rules: list[tuple[object, object]] = []
+_rules: tuple[Rule, ...] = ()
 _database: sqlite3.Connection | None = None
 _paths: tuple[str, str] = ("", "")
 
 
-def _start(mode: str, database: str, root: str, out: str) -> None:
+def _start(database: str, root: str, out: str) -> None:
+    """A worker's state: the rules where it searches (a lookup bound compiles none, so
+    its figure holds no start-up it does not need), else its database."""
     global _rules, _database, _paths
-    _rules = [(rule.literals, rule.pattern) for rule in load_rules(())]
     if database:
         _database = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    else:
+        _rules = load_rules(())
     _paths = (root, out)
 
 
 def _matched(text: str) -> list[str]:
     view = normalized_view(text).text
     found: list[str] = []
-    for literals, pattern in _rules:
-        if literals is None or literals.search(view) is not None:  # type: ignore[attr-defined]
-            found.extend(match.group() for match in pattern.finditer(view))  # type: ignore[attr-defined]
+    for rule in _rules:
+        if rule.literals is None or rule.literals.search(view) is not None:
+            found.extend(match.group() for match in rule.pattern.finditer(view))
     return found
 
 
@@ -146,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = {"rules": rules, "cache": cache, "stat": stat, "copies": copies}[args.mode]
     database = args.other if args.mode in ("cache", "stat") else ""
     out = args.other if args.mode == "copies" else ""
-    initargs = (args.mode, database, args.root, out)
+    initargs = (database, args.root, out)
     with Pool(args.jobs, initializer=_start, initargs=initargs) as pool:
         hits = pool.imap(work, files(args.root), chunksize=256)
         if args.mode in ("cache", "stat"):

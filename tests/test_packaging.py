@@ -13,13 +13,20 @@ import pytest
 from conftest import ROOT, SEEDS
 
 
-def test_wheel_ships_the_rules_and_finds_them(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel ``pip install .`` builds, built once for the tests that look into it."""
+    folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT)],
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("clean_reports-*.whl")
+    (built,) = folder.glob("clean_reports-*.whl")
+    return built
+
+
+def test_wheel_ships_the_rules_and_finds_them(wheel: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         assert "clean_reports/rules/kule.yaml" in names
@@ -46,15 +53,9 @@ def test_wheel_ships_the_rules_and_finds_them(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[-1] == "Found 17 watermarks in 4 files (5 files checked)."
 
 
-def test_a_wheel_with_the_compiled_view_pins_what_it_was_built_from(tmp_path: Path) -> None:
+def test_a_wheel_with_the_compiled_view_pins_what_it_was_built_from(wheel: Path) -> None:
     """Built against one regex and OpenCC, the extension is used with those alone: a wheel
     that allowed a newer regex, installed where one was, ran on the pure-Python view."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("clean_reports-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         (metadata,) = [name for name in names if name.endswith(".dist-info/METADATA")]
