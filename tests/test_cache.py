@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from clean_reports import __version__, rules
+from clean_reports import cache as cache_module
 from clean_reports.cache import DATABASE, KEEP_SECONDS, OLD_DATABASES, Cache, CachedWork
 from clean_reports.cachedir import CACHE_DIR, RULE_DOCUMENTS
 from clean_reports.cli import cli
@@ -38,9 +39,15 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+SETTLED_NS = cache_module.SETTLED_NS
+
+
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeds to check, none of them known by its metadata, however slow the machine
+    (most tests here are of the entries found by a file's bytes; see ``settled``)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 10**18)
     shutil.copytree(SEEDS, tmp_path / "corpus")
     return tmp_path / "corpus"
 
@@ -691,3 +698,305 @@ def test_a_rule_whose_literals_change_is_checked_again(tmp_path: Path) -> None:
     assert invoke(*command)[0] == 0  # the promise is wrong: 推广 holds no literal
     rule_file.write_text(rule, encoding="utf-8")
     assert invoke(*command)[0] == 1
+
+
+# Files known by their metadata: a file read once and unchanged since is not read again.
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file counts as changed long enough before it is looked at that its times
+    would show a later change (as a corpus in a repository is between two runs); the
+    real margin has tests of its own."""
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+
+
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the reports the work reads from now on, in order (in this process:
+    runs that count them take ``-j 1``)."""
+    import clean_reports.work as work_module
+
+    reads: list[str] = []
+    real = work_module.read
+
+    def read(path: str, size: int, limit: int) -> bytes:
+        reads.append(str(path))
+        return real(path, size, limit)
+
+    monkeypatch.setattr(work_module, "read", read)
+    return reads
+
+
+def known(folder: Path) -> dict[bytes, tuple[object, ...]]:
+    """The cache's files: absolute path -> the rest of its row."""
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db:
+        return {row[0]: row[1:] for row in db.execute("SELECT * FROM files")}
+
+
+def rewrite_file_row(folder: Path, path: bytes, **changes: object) -> None:
+    """Change fields of a file's row."""
+    with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
+        for name, value in changes.items():
+            db.execute(f"UPDATE files SET {name} = ? WHERE path = ?", (value, path))
+
+
+def dirty_seed(corpus: Path) -> Path:
+    return next(
+        corpus / name
+        for name in SEED_NAMES
+        if (SEEDS / name).read_bytes() != (EXPECTED / name).read_bytes()
+    )
+
+
+def test_an_unchanged_file_is_known_by_its_metadata_unread(
+    corpus: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = invoke("--check", "-j", "1", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    assert set(known(folder)) == {os.fsencode(corpus.absolute() / name) for name in SEED_NAMES}
+    reads = counted_reads(monkeypatch)
+    assert invoke("--check", "-j", "1", "corpus") == first
+    assert invoke("--check", "-j", "2", str(corpus.absolute()))[0] == first[0]
+    assert reads == []
+    assert (
+        invoke("--in-place", "-j", "1", "corpus")[0] == 1
+    )  # the files with findings are read, cleaned
+    assert sorted(reads) == sorted(
+        str(Path("corpus") / name)
+        for name in SEED_NAMES
+        if (SEEDS / name).read_bytes() != (EXPECTED / name).read_bytes()
+    )
+    for name in SEED_NAMES:
+        assert (corpus / name).read_bytes() == (EXPECTED / name).read_bytes()
+
+
+def same_size_time_set_back(path: Path, data: bytes) -> None:
+    before = path.stat()
+    path.write_bytes(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def renamed_over(path: Path, data: bytes) -> None:
+    """An editor's save: a new file of the same size and time renamed over the old one."""
+    before = path.stat()
+    new = path.with_name(path.name + ".new")
+    new.write_bytes(data)
+    os.utime(new, ns=(before.st_atime_ns, before.st_mtime_ns))
+    new.replace(path)
+
+
+@pytest.mark.parametrize("change", [same_size_time_set_back, renamed_over])
+def test_a_changed_file_is_read_again_whatever_its_size_and_time(
+    corpus: Path,
+    settled: None,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path, bytes], None],
+) -> None:
+    """Any write changes a file's change time (which no program sets back) or its inode:
+    a file edited to the same size, its modification time set back, is not taken for
+    the file that was read."""
+    invoke("--check", "-j", "1", "corpus")
+    target = dirty_seed(corpus)
+    clean = "本报告无水印。".encode() * 2000
+    change(target, clean[: target.stat().st_size])
+    reads = counted_reads(monkeypatch)
+    assert invoke("--check", "-j", "1", "corpus") == invoke(
+        "--check", "-j", "1", "--no-cache", "corpus"
+    )
+    assert reads[0] == str(Path("corpus") / target.name)
+    _, out, _ = invoke("--check", "-j", "1", "corpus")
+    assert target.name not in out
+
+
+def test_a_file_changed_just_before_it_was_looked_at_is_not_known_by_its_metadata(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed twice within one tick of the clock keeps its times: a file is
+    known by its metadata only when it was last changed SETTLED_NS before it was looked
+    at. Its modification time can be set back by anyone, its change time cannot."""
+    monkeypatch.setattr(cache_module, "SETTLED_NS", SETTLED_NS)
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for name in SEED_NAMES:
+        os.utime(corpus / name, ns=(an_hour_ago, an_hour_ago))
+    invoke("--check", "-j", "1", "corpus")
+    assert known(corpus.parent / CACHE_DIR) == {}
+    assert len(entries(corpus.parent / CACHE_DIR)) == len(SEED_NAMES)  # by the bytes, still
+
+
+def test_metadata_are_trusted_for_a_limited_time(
+    corpus: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = invoke("--check", "-j", "1", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    long_ago = int(time.time()) - cache_module.REFRESH_SECONDS - 60
+    for path in known(folder):
+        rewrite_file_row(folder, path, recorded=long_ago)
+    reads = counted_reads(monkeypatch)
+    assert invoke("--check", "-j", "1", "corpus") == first
+    assert len(reads) == len(SEED_NAMES)  # read again, once
+    assert all(row[3] > long_ago for row in known(folder).values())
+    assert invoke("--check", "-j", "1", "corpus") == first
+    assert len(reads) == len(SEED_NAMES)
+
+
+def another_key(folder: Path) -> str:
+    return sorted(rows(folder))[0]
+
+
+FILE_ROW_DAMAGE: dict[str, Callable[[Path], dict[str, object]]] = {
+    "another file's signature": lambda _: {"signature": "1:2:3:4:5"},
+    "a signature of another type": lambda _: {"signature": 5},
+    "a digest that is not hex": lambda _: {"digest": "not a digest"},
+    "a digest of other bytes": lambda _: {"digest": "ab" * 32},
+    "a digest of another type": lambda _: {"digest": b"\x00" * 32},
+    "another entry's key": lambda folder: {"key": another_key(folder)},
+    "a key no entry has": lambda _: {"key": "0" * 40},
+    "a recorded time as text": lambda _: {"recorded": "yesterday"},
+}
+
+
+@pytest.mark.parametrize("damage", FILE_ROW_DAMAGE.values(), ids=FILE_ROW_DAMAGE.keys())
+def test_a_damaged_or_edited_file_row_is_not_trusted(
+    corpus: Path,
+    settled: None,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[Path], dict[str, object]],
+) -> None:
+    """A file's row is used only when the key it names is the key its digest makes under
+    the run's rules, for a file whose metadata are the ones it holds: an edited row is
+    the file read again, or the entry of its bytes."""
+    expected = invoke("--check", "-j", "1", "--no-cache", "corpus")
+    invoke("--check", "-j", "1", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    changes = damage(folder)
+    for path in known(folder):
+        rewrite_file_row(folder, path, **changes)
+    assert invoke("--check", "-j", "1", "corpus") == expected
+    assert invoke("--check", "-j", "1", "corpus") == expected
+
+
+@pytest.mark.parametrize("payload", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_entry_of_a_file_known_by_its_metadata_is_a_miss(
+    corpus: Path, settled: None, monkeypatch: pytest.MonkeyPatch, payload: str
+) -> None:
+    """The entry a file's row leads to is checked as every entry is."""
+    expected = invoke("--check", "-j", "1", "--no-cache", "corpus")
+    invoke("--check", "-j", "1", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    good = rows(folder)
+    for key in good:
+        rewrite(folder, key, payload)
+    reads = counted_reads(monkeypatch)
+    assert invoke("--check", "-j", "1", "corpus") == expected
+    assert len(reads) == len(SEED_NAMES)
+    assert rows(folder) == good
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--select", "kule-footer"],
+        ["--encoding", "gb18030"],
+        ["--max-size", "0.001"],  # too large now: refused, as if the file were not known
+    ],
+)
+def test_what_changes_findings_is_not_answered_from_metadata(
+    corpus: Path, settled: None, args: list[str]
+) -> None:
+    invoke("--check", "-j", "1", "corpus")
+    assert known(corpus.parent / CACHE_DIR)
+    assert invoke("--check", *args, "corpus") == invoke("--check", "--no-cache", *args, "corpus")
+    assert invoke("--check", *args, "corpus") == invoke("--check", "--no-cache", *args, "corpus")
+
+
+def test_file_rows_not_recorded_for_thirty_days_are_dropped(corpus: Path, settled: None) -> None:
+    invoke("--check", "-j", "1", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    old = sorted(known(folder))
+    rewrite_file_row(folder, old[0], recorded=int(time.time()) - KEEP_SECONDS - 60)
+    (corpus.parent / "other").mkdir()
+    shutil.copy(SEEDS / SEED_NAMES[0], corpus.parent / "other" / "new.txt")
+    invoke("--check", "-j", "1", "other")  # a run that saves drops the stale rows
+    assert set(known(folder)) == {*old[1:], os.fsencode(corpus.parent.absolute() / "other/new.txt")}
+
+
+def test_a_name_that_is_not_utf8_is_known_by_its_metadata(
+    corpus: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = os.fsdecode(b"corpus/\xff\xfe-report.txt")
+    shutil.copy(SEEDS / SEED_NAMES[0], odd)
+    first = invoke("--check", "-j", "1", "corpus")
+    assert os.fsencode(Path(odd).absolute()) in known(corpus.parent / CACHE_DIR)
+    reads = counted_reads(monkeypatch)
+    assert invoke("--check", "-j", "1", "corpus") == first
+    assert reads == []
+
+
+def read_ahead_corpus(root: Path) -> list[Path]:
+    """Reports in folders and subfolders, as a corpus lays them out."""
+    files = []
+    for folder in ["a", "a/inner", "a-b", "b", "b/c/d"]:
+        for number in range(30):
+            path = root / folder / f"{number:03d}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes((SEEDS / SEED_NAMES[number % len(SEED_NAMES)]).read_bytes())
+            files.append(path)
+    return files
+
+
+@pytest.mark.parametrize("order", ["walk", "reversed", "shuffled"])
+def test_rows_read_ahead_are_the_rows_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    """Rows are read with those after them in path order; in any order of lookups, each
+    gives exactly the row stored for that path (and none for a path not stored), with
+    its entry; in the walk's order, in far fewer queries than files."""
+    import random
+
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    files = read_ahead_corpus(tmp_path / "corpus")
+    cache = Cache(tmp_path / "cache")
+    work = Work(RuleSelector(load_rules([])), Mode.CHECK)
+    tasks = list(Inputs((tmp_path / "corpus",)).tasks())
+    for result in Serial().map(tasks, CachedWork(work, cache)):
+        cache.add(result)
+    cache.save()
+    stored = known(tmp_path / "cache")
+    assert len(stored) == len(files)
+    looked = [os.fsencode(Path(task.path).absolute()) for task in tasks]
+    looked.insert(len(looked) // 2, os.fsencode(tmp_path / "corpus" / "a" / "absent.txt"))
+    if order == "reversed":
+        looked.reverse()
+    elif order == "shuffled":
+        random.Random(7).shuffle(looked)
+    reader = Cache(tmp_path / "cache")._process_reader()
+    assert reader.connection is not None
+    queries: list[str] = []
+    reader.connection.set_trace_callback(queries.append)
+    entries = rows(tmp_path / "cache")
+    for path in looked:
+        row = reader.row(path)
+        assert row is None or row[4] == entries[row[2]]
+        assert (row is None and path not in stored) or row[:4] == stored[path]
+    if order == "walk":
+        assert len(queries) < len(looked) / 8
+
+
+def test_the_installed_command_knows_an_unchanged_corpus_by_its_metadata(tmp_path: Path) -> None:
+    """End to end, with the real margin: files last changed more than SETTLED_NS before
+    a run are known by their metadata after it; a file then edited to the same size,
+    its modification time set back, is read again and its findings are what it holds."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+    first = run_installed("--check", "corpus", cwd=tmp_path)
+    assert first.returncode == 1
+    assert len(known(tmp_path / CACHE_DIR)) == len(SEED_NAMES)
+    again = run_installed("--check", "corpus", cwd=tmp_path)
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+    target = dirty_seed(corpus)
+    same_size_time_set_back(target, ("本报告无水印。".encode() * 2000)[: target.stat().st_size])
+    changed = run_installed("--check", "corpus", cwd=tmp_path)
+    fresh = run_installed("--check", "--no-cache", "corpus", cwd=tmp_path)
+    assert (changed.returncode, changed.stdout) == (fresh.returncode, fresh.stdout)
+    assert target.name in first.stdout and target.name not in changed.stdout

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from clean_reports.model import Digest, FileResult, Match, Status, Task, Totals, failed
+from clean_reports.model import Digest, FileResult, Match, Seen, Status, Task, Totals, failed
 
 
 @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
@@ -31,6 +31,7 @@ def test_a_result_pickles_to_an_equal_one(protocol: int, status: Status) -> None
         key="0123abcd",
         cached=True,
         note="read-only, mode 0444: rewritten",
+        seen=Seen(b"/corpus/\xff.txt", "1:2:3:4:5", "ef" * 32),
     )
     # every field set, none to its default: a field the pickling forgot would show
     assert all(

@@ -94,13 +94,24 @@ class Digest(NamedTuple):
     sha256: str
 
 
+class Seen(NamedTuple):
+    """A file as the cache may know it next time without reading it: its absolute path
+    (as bytes, which any name is), its metadata and the digest of the bytes they had."""
+
+    path: bytes
+    signature: str
+    digest: str
+
+
 class FileResult(NamedTuple):
     """One input file after the work; ``path`` is as the user named it (argument + walk).
 
     ``output`` is its clean copy's path (out-dir mode) and ``written`` the digests of
     what was written for it: the clean copy, then its diff when it has one. ``key`` is
-    the cache's name for the file's bytes under its rules (when a cache is in use), and
-    ``cached`` says the findings were taken from the cache instead of being looked for.
+    the cache's name for the file's bytes under its rules (when a cache is in use; none
+    for a result recalled by the file's metadata, which leaves it nothing to store), and
+    ``cached`` says the findings were taken from the cache instead of being looked for;
+    ``seen`` is what the cache may know the file by next time, unread.
     """
 
     path: str
@@ -119,6 +130,7 @@ class FileResult(NamedTuple):
     key: str | None = None
     cached: bool = False
     note: str | None = None  # something the user should hear about a file that did not fail
+    seen: Seen | None = None
 
     def hits(self) -> dict[str, int]:
         return dict(Counter(match.rule_id for match in self.matches))
@@ -155,8 +167,9 @@ class Totals:
             self.cleaned += 1
         else:
             self.unchanged += 1
-        self.findings += len(result.matches)
         self.chars_removed += result.chars_removed or 0
-        self.hits.update(match.rule_id for match in result.matches)
+        if result.matches:
+            self.findings += len(result.matches)
+            self.hits.update([match.rule_id for match in result.matches])
         if result.encoding:
             self.encodings[result.encoding + (" (BOM)" if result.bom else "")] += 1

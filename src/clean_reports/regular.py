@@ -138,6 +138,12 @@ def read(path: str | os.PathLike[str], size: int, limit: int) -> bytes:
 def stat(path: str | os.PathLike[str]) -> tuple[int, int]:
     """A regular file's (mtime in ns, size), or a read failure: a FIFO, a socket or a
     device is refused here, before anything opens it (opening a FIFO waits for a writer)."""
+    info = stat_regular(path)
+    return info.st_mtime_ns, info.st_size
+
+
+def stat_regular(path: str | os.PathLike[str]) -> os.stat_result:
+    """:func:`stat`'s whole answer, for the cache, which knows a file by all of it."""
     try:
         # os.stat, not Path.stat: a task's path is a string (cheap to send to a worker)
         info = os.stat(path)  # noqa: PTH116
@@ -146,4 +152,4 @@ def stat(path: str | os.PathLike[str]) -> tuple[int, int]:
     problem = not_regular(info.st_mode)
     if problem is not None:
         raise FileFailure("read", problem)
-    return info.st_mtime_ns, info.st_size
+    return info

@@ -22,7 +22,7 @@ from .decode import decode
 from .errors import CleanReportsError, FileFailure
 from .model import Digest, FileResult, Mode, Status, Task, failed
 from .process import FileOptions, Processed, process
-from .regular import limit_text, read, stat
+from .regular import limit_text, read, stat, stat_regular
 from .rules import Rule
 from .selection import RuleSelector
 from .tables import is_table, open_table
@@ -61,14 +61,27 @@ class Work:
 
     def read(self, task: Task) -> tuple[bytes, tuple[int, int]] | FileResult:
         """The file's bytes and its (mtime, size) when read, or its failed result."""
+        info = self.look(task)
+        return info if isinstance(info, FileResult) else self.read_looked(task, info)
+
+    def look(self, task: Task) -> os.stat_result | FileResult:
+        """What the file's metadata are before it is read, or its failed result (a file
+        that is not a regular one, or is gone)."""
         self.prepare(task)
         if task.error is not None:
             return failed(task, task.error)
-        size = 0
         try:
-            before = stat(task.path)
-            size = before[1]
-            return read(task.path, size, self.max_size), before
+            return stat_regular(task.path)
+        except FileFailure as failure:
+            return failed(task, str(failure))
+
+    def read_looked(
+        self, task: Task, info: os.stat_result
+    ) -> tuple[bytes, tuple[int, int]] | FileResult:
+        """The bytes of a file :meth:`look` looked at, and its (mtime, size) then."""
+        size = info.st_size
+        try:
+            return read(task.path, size, self.max_size), (info.st_mtime_ns, size)
         except FileFailure as failure:
             return failed(task, str(failure), size)
 

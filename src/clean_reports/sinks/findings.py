@@ -15,7 +15,14 @@ from ..model import FileResult, Totals
 from ..rules import Rule
 from ..write import atomic_write
 from .console import Console
-from .formats import check_total, finding_line, render
+from .formats import check_total, finding_lines, render
+
+# Text findings bound for a file or a pipe are written this many characters at a time,
+# not a file's at a time: each write lets the pool's thread that takes in the workers'
+# results hold the interpreter, and the main process waited on it for 1.6 of its 3.3 s
+# in a cached check of the bench's 45,295 files (1,417 writes of the buffer's 8 KB). A
+# terminal still gets each file's findings as it finishes.
+BATCH_CHARS = 1 << 18
 
 
 class Findings:
@@ -45,14 +52,31 @@ class Findings:
         # Reports other than text need every result at the end.
         self.collect = output_format != "text" or output_file is not None
         self.results: list[FileResult] = []
+        self.batch: list[str] | None = None if _isatty(stdout) else []
+        self.batched = 0
 
     def add(self, result: FileResult) -> None:
         if self.stream and result.matches:
-            self.stdout.write("".join(finding_line(result.path, m) + "\n" for m in result.matches))
+            lines = finding_lines(result.path, result.matches)
+            if self.batch is None:
+                self.stdout.write(lines)
+            else:
+                self.batch.append(lines)
+                self.batched += len(lines)
+                if self.batched >= BATCH_CHARS:
+                    self.flush()
         if self.collect:
             self.results.append(result)
 
+    def flush(self) -> None:
+        """Write the findings batched so far."""
+        if self.batch:
+            self.stdout.write("".join(self.batch))
+            self.batch.clear()
+            self.batched = 0
+
     def close(self, totals: Totals) -> None:
+        self.flush()
         if self.collect:
             report = render(
                 self.output_format, self.results, totals=totals, rules=self.rules, root=self.root
@@ -67,7 +91,15 @@ class Findings:
             self.console.say(check_total(totals))
 
     def abort(self, totals: Totals) -> None:
-        pass
+        """The findings of the files done are told, as they would have been."""
+        self.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or bare stream: a file, as far as this goes
+        return False
 
 
 class Diffs:
