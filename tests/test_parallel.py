@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from clean_reports.cli import cli
+from clean_reports.engines.pool import run_ordered
+from clean_reports.model import Task
 
 from conftest import SEED_NAMES, SEEDS
 
@@ -66,3 +70,20 @@ def test_in_place_is_identical_with_one_or_two_jobs(corpus: Path, tmp_path: Path
     two = run("--in-place", tmp_path / "two", "-j", "2")
     assert one == (two[0], two[1], two[2].replace(str(tmp_path / "two"), str(tmp_path / "one")))
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def slow_pid(task: Task) -> tuple[str, int]:
+    time.sleep(0.002)
+    return task.path, os.getpid()
+
+
+def test_a_hundred_files_spread_over_the_workers_in_order() -> None:
+    """Chunks grow from small ones: a run of a hundred files (more than a few named,
+    fewer than one large chunk) still keeps both workers busy, and keeps its order."""
+    tasks = [
+        Task(f"{number:03d}.txt", f"{number:03d}.txt", None, f"{number:03d}.txt")
+        for number in range(100)
+    ]
+    results = list(run_ordered(tasks, slow_pid, jobs=2))
+    assert [path for path, _ in results] == [task.path for task in tasks]
+    assert len({pid for _, pid in results}) == 2

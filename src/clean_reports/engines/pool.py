@@ -27,7 +27,12 @@ from ..model import Task
 
 Result = TypeVar("Result")
 
-CHUNK = 32
+# The first chunk's size and the largest: each chunk is twice the last, so that a run of
+# a hundred files still spreads over the workers, and a long one sends few messages.
+# Each message, both ways, lets another thread of the main process hold the interpreter:
+# a cached check of the bench's 45,295 files took a median 3.87 s in chunks of 32 and
+# 3.54 s in chunks of 128 (five runs each, in turn).
+CHUNK = (8, 128)
 IN_FLIGHT_PER_WORKER = 4
 _PR_SET_PDEATHSIG = 1
 
@@ -58,12 +63,14 @@ def run_ordered(
     window: deque[Future[list[Result]]] = deque()
     ready: deque[Result] = deque()  # results taken from the window, not yet given
     chunk: list[Task] = []
+    size = CHUNK[0]
     try:
         for task in tasks:
             chunk.append(task)
-            if len(chunk) == CHUNK:
+            if len(chunk) == size:
                 window.append(pool.submit(_work, chunk))
                 chunk = []
+                size = min(size * 2, CHUNK[1])
             while len(window) > jobs * IN_FLIGHT_PER_WORKER:
                 ready.extend(window[0].result())  # taken off once given: Ctrl-C may come
                 window.popleft()
