@@ -133,3 +133,39 @@ def test_the_removal_guard_applies_as_it_does_to_diff(corpus: Path, tmp_path: Pa
     assert f"error: corpus/{WATERMARKED}: guard: the rules would remove" in both.stderr
     assert run_installed("--diff", *args, cwd=tmp_path).returncode == 2
     assert run_installed("--check", "--no-cache", *args, cwd=tmp_path).returncode == 1
+
+
+def test_each_files_findings_follow_its_diff_on_one_stream(tmp_path: Path) -> None:
+    """Diffs and findings both into one pipe (``2>&1``): each watermarked file's diff,
+    then its findings, file after file; none held back to the end of the run."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    dirty = [
+        n.name
+        for n in sorted(SEEDS.iterdir())
+        if n.read_bytes() != (EXPECTED / n.name).read_bytes()
+    ]
+    for name in dirty:
+        shutil.copy(SEEDS / name, corpus / name)
+    merged = subprocess.run(
+        [script("clean-reports"), "--check", "--diff", "-j", "1", "corpus"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    ).stdout
+    order = []
+    for line in merged.splitlines():
+        if line.startswith("--- a/corpus/"):
+            order.append(("diff", line.removeprefix("--- a/corpus/")))
+        elif line.startswith("corpus/"):
+            order.append(("finding", line.removeprefix("corpus/").split(":")[0]))
+    expected = []
+    for name in dirty:
+        findings = [entry for entry in order if entry == ("finding", name)]
+        expected += [("diff", name), *findings]
+    assert len(dirty) > 1 and len(order) > 2 * len(dirty)
+    assert order == expected

@@ -40,17 +40,22 @@ def result(number: int) -> FileResult:
     return FileResult(f"corpus/{number:04d}.txt", Status.CLEANED, matches=matches)
 
 
-def sink(stream: Stream) -> Findings:
-    return Findings(Console(), load_rules([]), Path(), stream)
+def sink(stream: Stream, *, batch: bool = True) -> Findings:
+    return Findings(Console(), load_rules([]), Path(), stream, batch=batch)
 
 
 def expected(count: int) -> str:
     return "".join(finding_lines(r.path, r.matches) for r in map(result, range(count)))
 
 
-def test_a_terminal_gets_each_files_findings_as_it_finishes() -> None:
-    stream = Stream(tty=True)
-    findings = sink(stream)
+@pytest.mark.parametrize(
+    ("tty", "batch"), [(True, True), (False, False)], ids=["a terminal", "not batched"]
+)
+def test_each_files_findings_are_written_as_it_finishes(tty: bool, batch: bool) -> None:
+    """On a terminal, and where each file's findings must follow its diff (``--check
+    --diff``'s stderr), whatever stderr is."""
+    stream = Stream(tty=tty)
+    findings = sink(stream, batch=batch)
     for number in range(3):
         findings.add(result(number))
         assert stream.getvalue() == expected(number + 1)

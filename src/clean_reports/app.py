@@ -350,6 +350,7 @@ def sinks_for(
                 output_format=config.output_format,
                 output_file=config.output_file,
                 quiet=config.quiet,
+                batch=not config.check_diff,
             )
         )
     elif mode is Mode.DIFF:

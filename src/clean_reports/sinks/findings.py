@@ -28,7 +28,9 @@ BATCH_CHARS = 1 << 18
 class Findings:
     """A sink for ``--check``: findings in ``output_format`` on ``stdout`` (stderr for
     ``--check --diff``, whose stdout is the diffs') or in ``output_file``; ``root`` is
-    the folder GitHub and SARIF paths fall back to being relative to."""
+    the folder GitHub and SARIF paths fall back to being relative to. ``batch``: text
+    findings bound for a file or pipe may wait for others (not those that must follow
+    each file's diff, ``--check --diff``'s)."""
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class Findings:
         output_format: str = "text",
         output_file: Path | None = None,
         quiet: bool = False,
+        batch: bool = True,
     ) -> None:
         self.console = console
         self.rules = rules
@@ -52,7 +55,7 @@ class Findings:
         # Reports other than text need every result at the end.
         self.collect = output_format != "text" or output_file is not None
         self.results: list[FileResult] = []
-        self.batch: list[str] | None = None if _isatty(stdout) else []
+        self.batch: list[str] | None = [] if batch and not _isatty(stdout) else None
         self.batched = 0
 
     def add(self, result: FileResult) -> None:
