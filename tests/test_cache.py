@@ -110,6 +110,7 @@ def test_the_cache_is_what_a_second_run_reads(corpus: Path) -> None:
         ["--select", "kule-footer"],  # other rules: other findings
         ["--encoding", "gb18030"],  # another decoding: other text
         ["--text-field", "text"],
+        ["--regex-timeout", "0.000001"],  # a rule may time out: the file fails now
     ],
 )
 def test_what_changes_findings_changes_the_key(corpus: Path, args: list[str]) -> None:
@@ -733,11 +734,19 @@ def known(folder: Path) -> dict[bytes, tuple[object, ...]]:
         return {row[0]: row[1:] for row in db.execute("SELECT * FROM files")}
 
 
-def rewrite_file_row(folder: Path, path: bytes, **changes: object) -> None:
-    """Change fields of a file's row."""
+FILE_FIELDS = ["signature", "digest", "key", "recorded"]
+
+
+def rewrite_file_row(folder: Path, path: bytes, *, recheck: bool = True, **changes: object) -> None:
+    """Change fields of a file's row, and give it the checksum of what it then holds
+    (``recheck``, as an edit by someone who knows how it is made), or leave its own."""
     with contextlib.closing(sqlite3.connect(folder / DATABASE)) as db, db:
         for name, value in changes.items():
             db.execute(f"UPDATE files SET {name} = ? WHERE path = ?", (value, path))
+        if recheck:
+            row = db.execute(f"SELECT {', '.join(FILE_FIELDS)} FROM files WHERE path = ?", (path,))
+            check = cache_module.checksum("files", cache_module._file_row(path, *row.fetchone()))
+            db.execute("UPDATE files SET checksum = ? WHERE path = ?", (check, path))
 
 
 def dirty_seed(corpus: Path) -> Path:
@@ -852,27 +861,56 @@ FILE_ROW_DAMAGE: dict[str, Callable[[Path], dict[str, object]]] = {
     "another entry's key": lambda folder: {"key": another_key(folder)},
     "a key no entry has": lambda _: {"key": "0" * 40},
     "a recorded time as text": lambda _: {"recorded": "yesterday"},
+    "a recorded time to come": lambda _: {"recorded": int(time.time()) + 3600},
 }
 
 
 @pytest.mark.parametrize("damage", FILE_ROW_DAMAGE.values(), ids=FILE_ROW_DAMAGE.keys())
+@pytest.mark.parametrize("recheck", [True, False], ids=["checksum made again", "checksum kept"])
 def test_a_damaged_or_edited_file_row_is_not_trusted(
     corpus: Path,
     settled: None,
-    monkeypatch: pytest.MonkeyPatch,
     damage: Callable[[Path], dict[str, object]],
+    recheck: bool,
 ) -> None:
-    """A file's row is used only when the key it names is the key its digest makes under
-    the run's rules, for a file whose metadata are the ones it holds: an edited row is
-    the file read again, or the entry of its bytes."""
+    """An edited row is the file read again, or the entry of its bytes: its checksum
+    must hold, and then its shape, its time and the key its digest makes."""
     expected = invoke("--check", "-j", "1", "--no-cache", "corpus")
     invoke("--check", "-j", "1", "corpus")
     folder = corpus.parent / CACHE_DIR
     changes = damage(folder)
     for path in known(folder):
-        rewrite_file_row(folder, path, **changes)
+        rewrite_file_row(folder, path, recheck=recheck, **changes)
     assert invoke("--check", "-j", "1", "corpus") == expected
     assert invoke("--check", "-j", "1", "corpus") == expected
+
+
+@pytest.mark.parametrize("fields", [["digest", "key"], [*FILE_FIELDS[1:], "checksum"]])
+def test_a_row_moved_to_another_files_path_is_not_that_files(
+    corpus: Path, settled: None, fields: list[str]
+) -> None:
+    """A watermarked report's digest (and key, and checksum) in a clean report's row, and
+    the other way round: the checksum covers the path, so neither file takes the other's
+    findings, and --in-place still cleans the watermarked one."""
+    invoke("--check", "-j", "1", "corpus")
+    folder = corpus.parent / CACHE_DIR
+    dirty = os.fsencode(dirty_seed(corpus).absolute())
+    clean_name = next(
+        n for n in SEED_NAMES if (SEEDS / n).read_bytes() == (EXPECTED / n).read_bytes()
+    )
+    clean = os.fsencode((corpus / clean_name).absolute())
+    stored = {
+        path: dict(zip([*FILE_FIELDS, "checksum"], row, strict=False))
+        for path, row in known(folder).items()
+    }
+    rewrite_file_row(folder, clean, recheck=False, **{f: stored[dirty][f] for f in fields})
+    rewrite_file_row(folder, dirty, recheck=False, **{f: stored[clean][f] for f in fields})
+    assert invoke("--check", "-j", "1", "corpus") == invoke(
+        "--check", "-j", "1", "--no-cache", "corpus"
+    )
+    assert invoke("--in-place", "-j", "1", "corpus")[0] == 1
+    for name in SEED_NAMES:
+        assert (corpus / name).read_bytes() == (EXPECTED / name).read_bytes()
 
 
 @pytest.mark.parametrize("payload", DAMAGED.values(), ids=DAMAGED.keys())
@@ -976,8 +1014,8 @@ def test_rows_read_ahead_are_the_rows_looked_up(
     entries = rows(tmp_path / "cache")
     for path in looked:
         row = reader.row(path)
-        assert row is None or row[4] == entries[row[2]]
-        assert (row is None and path not in stored) or row[:4] == stored[path]
+        assert row is None or row[5] == entries[row[2]]
+        assert (row is None and path not in stored) or row[:5] == stored[path]
     if order == "walk":
         assert len(queries) < len(looked) / 8
 
@@ -1000,3 +1038,19 @@ def test_the_installed_command_knows_an_unchanged_corpus_by_its_metadata(tmp_pat
     fresh = run_installed("--check", "--no-cache", "corpus", cwd=tmp_path)
     assert (changed.returncode, changed.stdout) == (fresh.returncode, fresh.stdout)
     assert target.name in first.stdout and target.name not in changed.stdout
+
+
+def test_a_run_stores_its_results_as_it_goes(
+    corpus: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most STORE_EVERY results are held before they are stored, so that memory does
+    not grow with the corpus; what a run stored is the cache of the whole run."""
+    monkeypatch.setattr(cache_module, "STORE_EVERY", 2)
+    cache = Cache(corpus.parent / "cache")
+    work = Work(RuleSelector(load_rules([])), Mode.CHECK)
+    for result in Serial().map(Inputs((corpus,)).tasks(), CachedWork(work, cache)):
+        cache.add(result)
+        assert len(cache.new) + len(cache.used) + len(cache.seen) < 2
+    cache.close(Totals())
+    assert len(rows(corpus.parent / "cache")) == len(SEED_NAMES)
+    assert len(known(corpus.parent / "cache")) == len(SEED_NAMES)

@@ -75,7 +75,8 @@ def cache_for(config: Config) -> tuple[Cache | None, str]:
         return None, f"--engine {config.engine} keeps none"
     if config.report is not None:  # the report needs the text
         return None, "--report needs each file's text"
-    return Cache(config.cache_dir, f"{config.encoding}\0{config.text_field}"), ""
+    salt = f"{config.encoding}\0{config.text_field}\0{config.regex_timeout}"
+    return Cache(config.cache_dir, salt), ""
 
 
 def walk_options(config: Config) -> WalkOptions:
