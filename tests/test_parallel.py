@@ -77,12 +77,12 @@ def slow_pid(task: Task) -> tuple[str, int]:
     return task.path, os.getpid()
 
 
-def test_a_hundred_files_spread_over_the_workers_in_order() -> None:
-    """Chunks grow from small ones: a run of a hundred files (more than a few named,
-    fewer than one large chunk) still keeps both workers busy, and keeps its order."""
+def test_a_few_dozen_files_spread_over_the_workers_in_order() -> None:
+    """Chunks grow from small ones: a run of a few dozen files (fewer than one full
+    chunk) still keeps both workers busy, and keeps its order."""
     tasks = [
         Task(f"{number:03d}.txt", f"{number:03d}.txt", None, f"{number:03d}.txt")
-        for number in range(100)
+        for number in range(30)
     ]
     results = list(run_ordered(tasks, slow_pid, jobs=2))
     assert [path for path, _ in results] == [task.path for task in tasks]
