@@ -154,12 +154,9 @@ class Cache:
     def _connection(self) -> sqlite3.Connection | None:
         return self._process_reader().connection
 
-    def key(self, data: bytes, rules: Sequence[Rule], table: bool) -> str:
-        """The entry for these bytes under these rules (``table``: read as a dataset)."""
-        return self.key_of(digest(data), rules, table)
-
     def key_of(self, digest: str, rules: Sequence[Rule], table: bool) -> str:
-        """The entry for the bytes of this :func:`digest` under these rules."""
+        """The entry for the bytes of this :func:`digest` under these rules (``table``:
+        read as a dataset)."""
         ids = tuple(rule.id for rule in rules)
         fingerprint = self._fingerprints.get(ids)
         if fingerprint is None:

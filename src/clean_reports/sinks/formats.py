@@ -48,8 +48,8 @@ def finding_lines(path: str, matches: Sequence[Match]) -> str:
 
 
 def _line(name: str, match: Match) -> str:
-    where = name if match.row is None else f"{name}#{match.row}"
-    return f"{where}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
+    place = name if match.row is None else f"{name}#{match.row}"
+    return f"{place}:{match.line}:{match.column}: {match.rule_id} {message(match)}"
 
 
 def _record(match: Match) -> str:
